@@ -1,0 +1,63 @@
+# Two commands matter: `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# PostgreSQL used by `make test` when reachable; override with POSTGRES_URL=...
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/bookstore
+DEMO_DB ?= sqlite:///$(CURDIR)/db.sqlite3
+DEMO_BOOKS ?= 2000
+PYTEST_ARGS ?=
+
+.PHONY: help venv demo test lint typecheck test-sqlite test-postgres clean
+
+help:
+	@echo "make demo   - install, migrate, seed and serve the bookstore at http://127.0.0.1:8000/"
+	@echo "make test   - lint, type-check, and run the tests on SQLite and PostgreSQL"
+
+venv: $(STAMP)
+
+# Recreate the install when the pinned dependencies change.
+$(STAMP): pyproject.toml
+	@if [ ! -x $(PY) ]; then \
+	  python=$$(scripts/find-python) || exit 1; \
+	  echo "Creating $(VENV) with $$python"; \
+	  "$$python" -m venv $(VENV) || exit 1; \
+	fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(PY) manage.py migrate --no-input
+	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(PY) manage.py seed --books $(DEMO_BOOKS) --if-empty
+	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+test-sqlite: $(STAMP)
+	@echo "== tests on SQLite"
+	DATABASE_URL=sqlite:///:memory: $(PY) -m pytest $(PYTEST_ARGS)
+
+# Runs on PostgreSQL when it answers; REQUIRE_POSTGRES=1 turns "unreachable" into a failure.
+test-postgres: $(STAMP)
+	@if $(PY) scripts/pg_reachable.py "$(POSTGRES_URL)"; then \
+	  echo "== tests on PostgreSQL ($(POSTGRES_URL))"; \
+	  DATABASE_URL="$(POSTGRES_URL)" $(PY) -m pytest $(PYTEST_ARGS); \
+	elif [ "$${REQUIRE_POSTGRES:-0}" = "1" ]; then \
+	  echo "error: PostgreSQL at $(POSTGRES_URL) is unreachable and REQUIRE_POSTGRES=1" >&2; exit 1; \
+	else \
+	  echo "== PostgreSQL at $(POSTGRES_URL) is unreachable: skipping its run (REQUIRE_POSTGRES=1 makes this fail)"; \
+	fi
+
+test: lint typecheck test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Benchmarks: measured side by side, reported as ratios (see README, Performance)."""

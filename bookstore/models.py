@@ -1,0 +1,193 @@
+"""The bookstore schema.
+
+Rules the data must obey are database constraints (not only model validation), so that no
+code path - bulk_create, raw SQL, a concurrent writer - can store a rating of 6 or a negative
+stock. Indexes follow the access paths of ``repos/``: books by author (newest first), by
+publisher, by price and by publication date; reviews of a book, newest first; orders of a
+customer, newest first.
+
+Only ``repos/`` (and migrations, seeding, admin) may import this module.
+"""
+
+from decimal import Decimal
+from typing import override
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Author(models.Model):
+    """A person who wrote books."""
+
+    name = models.CharField(max_length=200)
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["name"], name="author_name_idx")]
+
+    @override
+    def __str__(self) -> str:
+        return self.name
+
+
+class Publisher(models.Model):
+    """A publishing house."""
+
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["name"], name="publisher_name_idx")]
+
+    @override
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    """A subject label; names are unique."""
+
+    name = models.CharField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    @override
+    def __str__(self) -> str:
+        return self.name
+
+
+class Book(models.Model):
+    """A title for sale."""
+
+    title = models.CharField(max_length=300)
+    isbn = models.CharField(max_length=13, unique=True)
+    price = models.DecimalField(max_digits=8, decimal_places=2)
+    published = models.DateField()
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="books")
+    publisher = models.ForeignKey(
+        Publisher, on_delete=models.SET_NULL, null=True, blank=True, related_name="books"
+    )
+    tags = models.ManyToManyField(Tag, related_name="books", blank=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=Decimal(0)), name="book_price_gte_0"),
+        ]
+        indexes = [
+            models.Index(fields=["title", "id"], name="book_title_idx"),
+            models.Index(fields=["price", "id"], name="book_price_idx"),
+            models.Index(fields=["published", "id"], name="book_published_idx"),
+            models.Index(fields=["author", "-published"], name="book_author_published_idx"),
+        ]
+
+    @override
+    def __str__(self) -> str:
+        return self.title
+
+
+class Review(models.Model):
+    """A reader's rating (1..5) and comment on a book."""
+
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="reviews")
+    rating = models.PositiveSmallIntegerField()
+    body = models.TextField(blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1) & Q(rating__lte=5), name="review_rating_1_to_5"
+            ),
+        ]
+        indexes = [models.Index(fields=["book", "-created"], name="review_book_created_idx")]
+
+    @override
+    def __str__(self) -> str:
+        return f"{self.rating}/5 for book {self.book_id}"
+
+
+class Customer(models.Model):
+    """Someone who places orders; emails are unique."""
+
+    name = models.CharField(max_length=200)
+    email = models.EmailField(unique=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    @override
+    def __str__(self) -> str:
+        return self.name
+
+
+class Order(models.Model):
+    """A customer's order of one or more books."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PAID = "paid", "Paid"
+        SHIPPED = "shipped", "Shipped"
+        CANCELLED = "cancelled", "Cancelled"
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
+    created = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "paid", "shipped", "cancelled"]),
+                name="order_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["customer", "-created"], name="order_customer_created_idx")]
+
+    @override
+    def __str__(self) -> str:
+        return f"Order {self.pk} ({self.status})"
+
+
+class OrderLine(models.Model):
+    """One book in an order, with the quantity and the price paid per unit."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="order_lines")
+    quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(max_digits=8, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="orderline_quantity_gt_0"),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=Decimal(0)), name="orderline_unit_price_gte_0"
+            ),
+            models.UniqueConstraint(fields=["order", "book"], name="orderline_one_per_book"),
+        ]
+
+    @override
+    def __str__(self) -> str:
+        return f"{self.quantity} x book {self.book_id}"
+
+
+class Stock(models.Model):
+    """How many copies of a book are on hand (one row per book)."""
+
+    book = models.OneToOneField(Book, on_delete=models.CASCADE, related_name="stock")
+    on_hand = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(on_hand__gte=0), name="stock_on_hand_gte_0"),
+        ]
+
+    @override
+    def __str__(self) -> str:
+        return f"{self.on_hand} of book {self.book_id}"

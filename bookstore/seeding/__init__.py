@@ -1,0 +1,1 @@
+"""Deterministic demo and benchmark data for the bookstore (``manage.py seed``)."""

@@ -1,0 +1,240 @@
+"""Generate the bookstore's demo data deterministically, in batches of constant size.
+
+One ``random.Random(seed)`` drives every choice, and rows are produced in a fixed order, so
+the same seed on the same starting database yields the same rows. Nothing grows with the
+number of books except compact ``array`` buffers of author and customer ids (8 bytes each):
+books, their tag links, reviews and stock are built and written one batch at a time.
+
+The distributions aim at realistic shapes rather than uniform noise: a few authors wrote
+many books (``author_index = n * u**3`` skews towards low indexes), most books have a handful
+of reviews and some have none or many (0..20), ratings lean towards 4.
+"""
+
+import random
+from array import array
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from django.core.management.color import no_style
+from django.db import connection, reset_queries, transaction
+from django.db.models import Model
+
+from bookstore.models import (
+    Author,
+    Book,
+    Customer,
+    Order,
+    OrderLine,
+    Publisher,
+    Review,
+    Stock,
+    Tag,
+)
+from bookstore.seeding import vocabulary as words
+
+BOOKS_PER_AUTHOR = 8
+BOOKS_PER_PUBLISHER = 50
+MAX_PUBLISHERS = 300
+BOOKS_PER_CUSTOMER = 20
+NO_PUBLISHER_SHARE = 0.05
+MAX_REVIEWS = 20
+# Weights of 1..5 stars: most readers who review liked the book.
+RATING_WEIGHTS = (5, 8, 20, 40, 27)
+REVIEW_EPOCH = datetime(2015, 1, 1, tzinfo=UTC)
+REVIEW_SPAN_SECONDS = 10 * 365 * 24 * 3600
+FIRST_PUBLISHED = date(1950, 1, 1)
+PUBLISHED_SPAN_DAYS = 75 * 365
+
+
+@dataclass(frozen=True)
+class SeedCounts:
+    """How many rows of each kind one run created."""
+
+    authors: int
+    publishers: int
+    tags: int
+    customers: int
+    books: int
+    book_tags: int
+    reviews: int
+    stock: int
+
+
+def isbn13(serial: int) -> str:
+    """Return a valid ISBN-13 (978 prefix, correct check digit) unique for ``serial``."""
+    body = f"978{serial % 1_000_000_000:09d}"
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
+    return f"{body}{(10 - total % 10) % 10}"
+
+
+def skewed_index(rng: random.Random, size: int) -> int:
+    """Pick an index in ``range(size)``, heavily favouring low indexes (a long tail)."""
+    return min(size - 1, int(size * rng.random() ** 3))
+
+
+class Seeder:
+    """Write ``books`` books and their surroundings in batches of ``batch_size``."""
+
+    def __init__(
+        self,
+        *,
+        books: int,
+        seed: int,
+        batch_size: int = 2000,
+        on_books_written: Callable[[int], object] = lambda n: None,
+    ) -> None:
+        self.books = books
+        self.rng = random.Random(seed)
+        self.batch_size = batch_size
+        self.on_books_written = on_books_written
+        self.n_authors = max(1, books // BOOKS_PER_AUTHOR)
+        self.n_publishers = max(1, min(MAX_PUBLISHERS, books // BOOKS_PER_PUBLISHER))
+        self.n_customers = max(1, books // BOOKS_PER_CUSTOMER)
+
+    # -- public ------------------------------------------------------------------------------
+
+    def run(self) -> SeedCounts:
+        """Create every row and return how many of each kind were written."""
+        tag_ids = self._ensure_tags()
+        author_ids = self._write_in_batches(Author, self._authors(), self.n_authors)
+        publisher_ids = self._write_in_batches(Publisher, self._publishers(), self.n_publishers)
+        self._write_in_batches(Customer, self._customers(), self.n_customers)
+        book_tags, reviews = self._write_books(author_ids, publisher_ids, tag_ids)
+        return SeedCounts(
+            authors=self.n_authors,
+            publishers=self.n_publishers,
+            tags=len(tag_ids),
+            customers=self.n_customers,
+            books=self.books,
+            book_tags=book_tags,
+            reviews=reviews,
+            stock=self.books,
+        )
+
+    # -- row generators ----------------------------------------------------------------------
+
+    def _person_name(self) -> str:
+        return f"{self.rng.choice(words.FIRST_NAMES)} {self.rng.choice(words.LAST_NAMES)}"
+
+    def _authors(self) -> Iterator[Author]:
+        for _ in range(self.n_authors):
+            born = self.rng.randint(1900, 2000) if self.rng.random() < 0.8 else None
+            yield Author(name=self._person_name(), birth_year=born)
+
+    def _publishers(self) -> Iterator[Publisher]:
+        for _ in range(self.n_publishers):
+            name = (
+                f"{self.rng.choice(words.PUBLISHER_WORDS)} "
+                f"{self.rng.choice(words.PUBLISHER_SUFFIXES)}"
+            )
+            yield Publisher(name=name, country=self.rng.choice(words.COUNTRIES))
+
+    def _customers(self) -> Iterator[Customer]:
+        start = Customer.objects.count()
+        for i in range(self.n_customers):
+            name = self._person_name()
+            email = f"{name.lower().replace(' ', '.')}.{start + i}@example.com"
+            yield Customer(name=name, email=email)
+
+    def _title(self) -> str:
+        pattern = self.rng.choice(words.TITLE_PATTERNS)
+        return pattern.format(
+            adj=self.rng.choice(words.TITLE_ADJECTIVES),
+            noun=self.rng.choice(words.TITLE_NOUNS),
+            noun2=self.rng.choice(words.TITLE_NOUNS),
+            name=self.rng.choice(words.FIRST_NAMES),
+        )
+
+    def _book(self, serial: int, author_ids: array[int], publisher_ids: array[int]) -> Book:
+        publisher_id = (
+            None
+            if self.rng.random() < NO_PUBLISHER_SHARE
+            else publisher_ids[self.rng.randrange(len(publisher_ids))]
+        )
+        cents = self.rng.randint(199, 8999)
+        return Book(
+            title=self._title(),
+            isbn=isbn13(serial),
+            price=Decimal(cents).scaleb(-2),
+            published=FIRST_PUBLISHED + timedelta(days=self.rng.randrange(PUBLISHED_SPAN_DAYS)),
+            author_id=author_ids[skewed_index(self.rng, len(author_ids))],
+            publisher_id=publisher_id,
+        )
+
+    def _reviews(self, book_id: int) -> Iterator[Review]:
+        # Skewed count: many books have few reviews, a few have up to MAX_REVIEWS.
+        count = min(MAX_REVIEWS, int((MAX_REVIEWS + 1) * self.rng.random() ** 2))
+        for _ in range(count):
+            opening = self.rng.choice(words.REVIEW_OPENINGS)
+            body = f"{opening} {self.rng.choice(words.REVIEW_CLOSINGS)}"
+            yield Review(
+                book_id=book_id,
+                rating=self.rng.choices(range(1, 6), weights=RATING_WEIGHTS)[0],
+                body=body,
+                created=REVIEW_EPOCH + timedelta(seconds=self.rng.randrange(REVIEW_SPAN_SECONDS)),
+            )
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def _ensure_tags(self) -> list[int]:
+        Tag.objects.bulk_create([Tag(name=name) for name in words.TAGS], ignore_conflicts=True)
+        return list(Tag.objects.order_by("name").values_list("id", flat=True))
+
+    def _write_in_batches[M: (Author, Publisher, Customer)](
+        self, model: type[M], rows: Iterator[M], total: int
+    ) -> array[int]:
+        """Insert ``rows`` in batches; return their primary keys, in order, compactly."""
+        ids: array[int] = array("q")
+        while total > 0:
+            batch = [next(rows) for _ in range(min(self.batch_size, total))]
+            with transaction.atomic():
+                model.objects.bulk_create(batch)
+            ids.extend(obj.pk for obj in batch)
+            total -= len(batch)
+            reset_queries()
+        return ids
+
+    def _write_books(
+        self, author_ids: array[int], publisher_ids: array[int], tag_ids: list[int]
+    ) -> tuple[int, int]:
+        through = Book.tags.through
+        serial = Book.objects.count()
+        remaining = self.books
+        n_links = n_reviews = 0
+        while remaining > 0:
+            size = min(self.batch_size, remaining)
+            books = [self._book(serial + i, author_ids, publisher_ids) for i in range(size)]
+            with transaction.atomic():
+                Book.objects.bulk_create(books)
+                links = [
+                    through(book_id=book.pk, tag_id=tag_id)
+                    for book in books
+                    for tag_id in self.rng.sample(tag_ids, self.rng.randint(1, 5))
+                ]
+                through.objects.bulk_create(links)
+                reviews = [review for book in books for review in self._reviews(book.pk)]
+                Review.objects.bulk_create(reviews, batch_size=self.batch_size)
+                Stock.objects.bulk_create(
+                    [Stock(book_id=book.pk, on_hand=self.rng.randint(0, 50)) for book in books]
+                )
+            n_links += len(links)
+            n_reviews += len(reviews)
+            serial += size
+            remaining -= size
+            reset_queries()
+            self.on_books_written(size)
+        return n_links, n_reviews
+
+
+def reset_bookstore() -> None:
+    """Delete every bookstore row and restart the id sequences, so a re-seed is identical."""
+    models: list[type[Model]] = [OrderLine, Order, Stock, Review, Book.tags.through, Book]
+    models += [Tag, Customer, Publisher, Author]
+    tables = [model._meta.db_table for model in models]
+    statements = connection.ops.sql_flush(
+        no_style(), tables, reset_sequences=True, allow_cascade=False
+    )
+    with transaction.atomic():
+        connection.ops.execute_sql_flush(statements)

@@ -1,0 +1,9 @@
+"""URL routes of the bookstore."""
+
+from django.urls import path
+
+from bookstore import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+]
