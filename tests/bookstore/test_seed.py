@@ -11,6 +11,9 @@ from bookstore.models import Author, Book, Customer, Publisher, Review, Stock, T
 from bookstore.seeding.generator import isbn13
 
 pytestmark = pytest.mark.django_db
+# --reset truncates tables; PostgreSQL refuses that inside the transaction a plain django_db
+# test runs in once rows were inserted (pending deferred FK checks), so those tests commit.
+resetting = pytest.mark.django_db(transaction=True)
 
 
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:
@@ -33,6 +36,7 @@ def seed(books: int, seed: int = 0, *extra: str) -> None:
     call_command("seed", books=books, seed=seed, verbosity=0, *extra)  # noqa: B026
 
 
+@resetting
 def test_same_seed_gives_same_rows() -> None:
     seed(300, 7, "--reset")
     first = snapshot()
@@ -41,6 +45,7 @@ def test_same_seed_gives_same_rows() -> None:
     assert len(first["books"]) == 300
 
 
+@resetting
 def test_different_seed_gives_different_rows() -> None:
     seed(300, 1, "--reset")
     first = snapshot()
@@ -61,6 +66,7 @@ def test_if_empty_does_nothing_when_books_exist() -> None:
     assert Book.objects.count() == 50
 
 
+@resetting
 def test_data_has_the_promised_shape() -> None:
     seed(2000, 3, "--reset")
     assert Stock.objects.count() == 2000
@@ -95,6 +101,7 @@ def peak_traced_bytes(books: int) -> int:
 
 
 @pytest.mark.slow
+@resetting
 def test_peak_memory_does_not_grow_with_the_number_of_books() -> None:
     # Batches of 250 keep the test quick; the ratio is what matters, not the size.
     small = peak_traced_bytes(1_000)
