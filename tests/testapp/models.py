@@ -1,1 +1,122 @@
-"""Small models the engine tests run against (the engine must not depend on the bookstore)."""
+"""Small models the engine tests run against (the engine must not depend on the bookstore).
+
+They cover every relation kind the engine supports: FK, nullable FK, self-FK, reverse FK,
+one-to-one and its reverse, many-to-many, and many-to-many through a model with extra fields.
+"""
+
+from typing import override
+
+from django.db import models
+
+
+class Country(models.Model):
+    """Where a writer lives."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    @override
+    def __str__(self) -> str:
+        return self.name
+
+
+class Writer(models.Model):
+    """A writer; ``country`` and ``mentor`` (a self-FK) are nullable."""
+
+    name = models.CharField(max_length=100)
+    born = models.IntegerField(null=True)
+    country = models.ForeignKey(
+        Country, null=True, on_delete=models.SET_NULL, related_name="writers"
+    )
+    mentor = models.ForeignKey("self", null=True, on_delete=models.SET_NULL, related_name="mentees")
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    @override
+    def __str__(self) -> str:
+        return self.name
+
+    def shout(self) -> str:
+        """A model method, the reason a plan may use the instances strategy."""
+        return self.name.upper()
+
+
+class Profile(models.Model):
+    """One-to-one with Writer (reverse accessor ``writer.profile``)."""
+
+    writer = models.OneToOneField(Writer, on_delete=models.CASCADE, related_name="profile")
+    bio = models.TextField()
+
+    @override
+    def __str__(self) -> str:
+        return f"profile of writer {self.writer_id}"
+
+
+class Label(models.Model):
+    """A tag on novels (many-to-many)."""
+
+    name = models.CharField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    @override
+    def __str__(self) -> str:
+        return self.name
+
+
+class Novel(models.Model):
+    """A writer's novel: FK to Writer, many-to-many to Label, reverse FK from Chapter."""
+
+    title = models.CharField(max_length=200)
+    price = models.DecimalField(max_digits=8, decimal_places=2)
+    published = models.DateField()
+    in_print = models.BooleanField(default=True)
+    writer = models.ForeignKey(Writer, on_delete=models.CASCADE, related_name="novels")
+    labels = models.ManyToManyField(Label, related_name="novels", blank=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+
+    @override
+    def __str__(self) -> str:
+        return self.title
+
+
+class Chapter(models.Model):
+    """A chapter of a novel (reverse FK ``novel.chapters``): the third nesting level."""
+
+    novel = models.ForeignKey(Novel, on_delete=models.CASCADE, related_name="chapters")
+    number = models.IntegerField()
+    words = models.IntegerField()
+    written = models.DateTimeField()
+
+    class Meta:
+        ordering = ["number", "id"]
+
+    @override
+    def __str__(self) -> str:
+        return f"chapter {self.number} of novel {self.novel_id}"
+
+
+class Club(models.Model):
+    """A writers' club; members join through ``Membership`` (M2M with a through model)."""
+
+    name = models.CharField(max_length=100)
+    members = models.ManyToManyField(Writer, through="Membership", related_name="clubs")
+
+    @override
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """The through model of Club.members, with an extra column."""
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE)
+    writer = models.ForeignKey(Writer, on_delete=models.CASCADE)
+    role = models.CharField(max_length=20)
+
+    @override
+    def __str__(self) -> str:
+        return f"{self.role} of club {self.club_id}"

@@ -1,0 +1,86 @@
+"""Build the querysets a compiled plan runs: the root query and each to-many child query.
+
+Shared by both strategies, by ``explain()`` and by streaming. Every queryset returned here
+uses ``fetch_mode(FETCH_RAISE)``: a plan that forgot a relation fails loudly instead of
+running a hidden query.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connections
+from django.db.models import FETCH_RAISE, F, Model, QuerySet, Window
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import RowNumber
+
+from repos.plan.compile import RANK_KEY, ManyEdge, Node
+
+# PostgreSQL (client-side binding) has no parameter limit in Django's features; very long IN
+# lists are still slow to parse, so parent ids go in batches of at most this many there.
+DEFAULT_MAX_BATCH = 50_000
+
+
+def order_expressions(order_by: Sequence[str]) -> list[OrderBy]:
+    """Turn ``("-created", "pk")`` into ORDER BY expressions (for window functions)."""
+    return [F(name[1:]).desc() if name.startswith("-") else F(name).asc() for name in order_by]
+
+
+def root_values(node: Node, queryset: QuerySet[Any]) -> QuerySet[Any, dict[str, Any]]:
+    """Return the caller's queryset annotated and reduced to the node's ``values()`` keys."""
+    queryset = queryset.fetch_mode(FETCH_RAISE)
+    if node.annotations:
+        queryset = queryset.annotate(**node.annotations)
+    return queryset.values(*node.value_keys())
+
+
+def child_queryset(edge: ManyEdge, parent_ids: Sequence[object], using: str) -> QuerySet[Any]:
+    """Return the related rows of ``parent_ids``, filtered, ordered and limited per parent.
+
+    Rows are selected with their parent's primary key under :func:`parent_key` (for M2M it
+    comes through the join the ``__in`` filter made).
+    """
+    manager = edge.related_model._default_manager
+    queryset = manager.using(using).all().fetch_mode(FETCH_RAISE)
+    queryset = queryset.filter(**{f"{edge.parent_lookup}__in": parent_ids})
+    if edge.spec.filter is not None:
+        queryset = queryset.filter(edge.spec.filter)
+    if edge.child is not None and edge.child.annotations:
+        queryset = queryset.annotate(**edge.child.annotations)
+    if edge.spec.limit is not None:
+        rank = Window(
+            RowNumber(),
+            partition_by=[F(edge.parent_lookup)],
+            order_by=order_expressions(edge.order_by),
+        )
+        queryset = queryset.annotate(**{RANK_KEY: rank}).filter(
+            **{f"{RANK_KEY}__lte": edge.spec.limit}
+        )
+    return queryset.order_by(*edge.order_by)
+
+
+def child_values(
+    edge: ManyEdge, parent_ids: Sequence[object], using: str
+) -> QuerySet[Any, dict[str, Any]]:
+    """Return the child query of ``edge`` as ``values()`` rows keyed by ``PARENT_KEY``."""
+    queryset = child_queryset(edge, parent_ids, using)
+    keys = edge.child.value_keys() if edge.child is not None else [edge.scalar or "pk"]
+    # One key per column: Django drops repeated columns from the subquery it builds to
+    # filter on a window function, which would shift every value after them.
+    return queryset.values(*dict.fromkeys([*keys, parent_key(edge)]))
+
+
+def parent_key(edge: ManyEdge) -> str:
+    """Return the ``values()`` key of a child row's parent primary key."""
+    return f"{edge.parent_lookup}__pk"
+
+
+def batch_size(using: str) -> int:
+    """Return how many parent ids fit in one child query on database ``using``."""
+    limit = connections[using].features.max_query_params
+    # Leave room for the parameters of the child plan's own filter.
+    return max(1, min(limit - 100, DEFAULT_MAX_BATCH) if limit else DEFAULT_MAX_BATCH)
+
+
+def model_label(model: type[Model]) -> str:
+    """Return ``app_label.Model`` for messages."""
+    return f"{model._meta.app_label}.{model.__name__}"
