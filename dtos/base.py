@@ -80,6 +80,16 @@ class NotLoaded:
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError("NotLoaded is immutable")
 
+    @override
+    def __reduce__(self) -> tuple[type["NotLoaded"], tuple[str, str, str]]:
+        return (NotLoaded, (self.dto, self.field, self.plan))
+
+    def __copy__(self) -> "NotLoaded":
+        return self  # immutable
+
+    def __deepcopy__(self, memo: dict[int, object]) -> "NotLoaded":
+        return self
+
     # Hidden from mypy: if the type checker saw __getattr__, it would accept `x.name` on an
     # unnarrowed `X | NotLoaded`, which is exactly what must fail to type-check.
     if not TYPE_CHECKING:

@@ -43,8 +43,8 @@ class WriterCard(DTO):
     born: int | None
     novel_count: int
     average_words: float | None
-    country: CountryDTO | None | NotLoaded
-    mentor: WriterRef | None | NotLoaded
+    country: CountryDTO | NotLoaded | None
+    mentor: WriterRef | NotLoaded | None
     novels: tuple[NovelDTO, ...] | NotLoaded
 
 
