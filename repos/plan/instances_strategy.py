@@ -37,14 +37,14 @@ def _prefetches(node: Node, using: str) -> list[Prefetch[Any]]:
     prefetches: list[Prefetch[Any]] = []
     for owner in node.walk():
         for edge in owner.manys:
-            children = _child_queryset(edge, using)
+            children = prefetch_queryset(edge, using)
             lookup = f"{owner.prefix}{edge.accessor}"
             prefetches.append(Prefetch(lookup, queryset=children, to_attr=_attr(edge)))
     return prefetches
 
 
-def _child_queryset(edge: ManyEdge, using: str) -> QuerySet[Any]:
-    """Return the child queryset for ``Prefetch`` (the parent filter is added by Django)."""
+def prefetch_queryset(edge: ManyEdge, using: str) -> QuerySet[Any]:
+    """Return the child queryset for ``Prefetch`` (Django adds the parent filter itself)."""
     queryset = edge.related_model._default_manager.using(using).all()
     if edge.spec.filter is not None:
         queryset = queryset.filter(edge.spec.filter)

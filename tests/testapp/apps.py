@@ -1,5 +1,7 @@
 """App configuration for the engine's test models."""
 
+from typing import override
+
 from django.apps import AppConfig
 
 
@@ -9,3 +11,8 @@ class TestappConfig(AppConfig):
     name = "tests.testapp"
     label = "testapp"
     default_auto_field = "django.db.models.BigAutoField"
+
+    @override
+    def ready(self) -> None:
+        # Register the test plans, so `manage.py check --settings=tests.settings` checks them.
+        import tests.testapp.plans  # noqa: F401
