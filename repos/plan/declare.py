@@ -23,7 +23,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Self, override
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, override
 
 from django.db.models import Model, Q
 from django.db.models.expressions import BaseExpression
@@ -84,8 +84,15 @@ class Many:
 Relation = One | Many
 
 
+# Old-style type variables on purpose: with PEP 695 syntax mypy infers variance, and a frozen
+# Plan would be covariant in its model, so `fetch_all(BOOK_PLAN, Author.objects.all())`
+# would type-check (both widen to Model). Invariant variables make it an error.
+M = TypeVar("M", bound=Model)
+D = TypeVar("D")
+
+
 @dataclass(frozen=True, eq=False)
-class Plan[M: Model, D]:
+class Plan(Generic[M, D]):  # noqa: UP046  (invariance, see above)
     """An immutable declaration of how to fill DTO ``D`` from model ``M``.
 
     ``fields`` maps DTO field names to sources (a lookup path through to-one relations, or an
