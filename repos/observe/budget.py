@@ -20,6 +20,7 @@ other modes the message lists the statements and their call sites.
 import contextlib
 import logging
 import os
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -102,10 +103,23 @@ def budget_block(source: int | HasBudget, *, function: str) -> Iterator[None]:
     if mode == "raise":
         raise QueryBudgetExceeded(message)
     if mode == "warn":
-        # Point at the caller of the decorated function, past contextlib and this package.
-        warnings.warn(message, QueryBudgetWarning, skip_file_prefixes=_NOT_THE_CALLER)
+        warnings.warn(message, QueryBudgetWarning, stacklevel=_caller_stacklevel())
     else:
         logger.warning(message)
+
+
+def _caller_stacklevel() -> int:
+    """Return the ``stacklevel`` of the first frame outside this package and contextlib.
+
+    ``warnings.warn(skip_file_prefixes=...)`` does not skip the ``contextlib`` frame that
+    resumes a generator-based context manager (Python 3.13), so the frames are counted here.
+    """
+    frame = sys._getframe(1)
+    level = 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_NOT_THE_CALLER):
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 def query_budget[**P, R](source: int | HasBudget, /) -> Callable[[Callable[P, R]], Callable[P, R]]:

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import override
+from typing import Any, override
 
 from repos.observe.callsite import CallSite
 from repos.observe.hook import QueryRecord
@@ -36,7 +36,7 @@ class Duplicate:
 
     alias: str
     sql: str
-    params: object
+    params: Any
     count: int
     call_sites: tuple[CallSite, ...]
 
