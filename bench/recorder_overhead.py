@@ -10,7 +10,7 @@ would), interleaved within each repetition in rotating order so drift hits them 
 Reports the median of each and the ratios to ``bare``. Usage::
 
     python -m bench.recorder_overhead [--reps 21] [--queries 1000]
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bookstore_observe python -m bench.recorder_overhead
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mydb python -m bench.recorder_overhead
 
 The database is a throwaway test database made by Django's test machinery (in-memory for
 SQLite; ``test_<name>_recorder_bench`` on PostgreSQL), dropped at the end.
@@ -28,7 +28,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bookstore.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only")
 os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
