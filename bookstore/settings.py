@@ -9,7 +9,9 @@ Everything that differs between machines comes from the environment:
 - ``ALLOWED_HOSTS``: comma-separated; default ``127.0.0.1,localhost``.
 """
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -57,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every query of the request counts; off (MiddlewareNotUsed) unless DEBUG.
+    "repos.observe.middleware.QueryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,6 +69,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# django-debug-toolbar for the HTML pages in development (`make demo`): only with DEBUG, when
+# installed (a dev dependency), and never under tests, where it refuses to run.
+TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
+INTERNAL_IPS = ["127.0.0.1"]
+if DEBUG and not TESTING and importlib.util.find_spec("debug_toolbar") is not None:
+    INSTALLED_APPS.append("debug_toolbar")
+    MIDDLEWARE.insert(1, "debug_toolbar.middleware.DebugToolbarMiddleware")
 
 ROOT_URLCONF = "bookstore.urls"
 

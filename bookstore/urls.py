@@ -1,9 +1,15 @@
 """URL routes of the bookstore."""
 
-from django.urls import path
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, path
 
 from bookstore import views
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
 ]
+
+if apps.is_installed("debug_toolbar"):  # DEBUG only: see settings.py
+    from debug_toolbar.toolbar import debug_toolbar_urls
+
+    urlpatterns += debug_toolbar_urls()
