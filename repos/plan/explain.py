@@ -13,7 +13,14 @@ from django.db.models import QuerySet
 from repos.plan.compile import ManyEdge, Node
 from repos.plan.declare import Plan, Strategy
 from repos.plan.instances_strategy import prepare
-from repos.plan.querysets import batch_size, child_queryset, child_values, root_values
+from repos.plan.querysets import (
+    Parents,
+    batch_size,
+    child_queryset,
+    child_values,
+    parents_subquery,
+    root_values,
+)
 
 EXAMPLE_PARENT_ID = 0
 
@@ -64,11 +71,16 @@ class Explanation:
 
 
 def explain(
-    plan: Plan[Any, Any], queryset: QuerySet[Any] | None = None, *, using: str | None = None
+    plan: Plan[Any, Any],
+    queryset: QuerySet[Any] | None = None,
+    *,
+    using: str | None = None,
+    streaming: bool = False,
 ) -> Explanation:
     """Return the statements ``plan`` runs over ``queryset`` (default: all rows) and its budget.
 
-    Runs no query. The number of statements equals ``plan.budget()``.
+    Runs no query. The number of statements equals ``plan.budget()``. With ``streaming``,
+    the to-many statements are those each chunk runs (by parent ids).
     """
     if queryset is None:
         queryset = plan.model._default_manager.all()
@@ -81,7 +93,8 @@ def explain(
     else:
         root = prepare(node, queryset)
     statements = [Statement(f"{plan.model.__name__} rows", _sql(root))]
-    _explain_edges(node, plan.strategy, alias, statements, path="")
+    source = None if streaming or plan.strategy is Strategy.INSTANCES else queryset
+    _explain_edges(node, plan.strategy, alias, statements, "", source)
     return Explanation(
         plan=plan.label,
         model=plan.model.__name__,
@@ -94,31 +107,41 @@ def explain(
 
 
 def _explain_edges(
-    node: Node, strategy: Strategy, alias: str, out: list[Statement], path: str
+    node: Node,
+    strategy: Strategy,
+    alias: str,
+    out: list[Statement],
+    path: str,
+    source: QuerySet[Any] | None,
 ) -> None:
+    """Append the statements of ``node``'s to-many edges, mirroring the values strategy."""
     for owner in node.walk():
+        subquery = None if source is None else parents_subquery(source, owner)
+        parents: Parents = [EXAMPLE_PARENT_ID] if subquery is None else subquery
         for edge in owner.manys:
             where = f"{path}{owner.prefix}{edge.field}"
-            out.append(
-                Statement(_purpose(edge, where), _sql(_edge_queryset(edge, strategy, alias)))
-            )
+            purpose = _purpose(edge, where, by_subquery=subquery is not None)
+            out.append(Statement(purpose, _sql(_edge_queryset(edge, strategy, alias, parents))))
             if edge.child is not None:
-                _explain_edges(edge.child, strategy, alias, out, path=f"{where}.")
+                nested = child_queryset(edge, parents, alias) if subquery is not None else None
+                _explain_edges(edge.child, strategy, alias, out, f"{where}.", nested)
 
 
-def _purpose(edge: ManyEdge, where: str) -> str:
+def _purpose(edge: ManyEdge, where: str, *, by_subquery: bool) -> str:
     detail = [f"{edge.related_model.__name__} rows for {where}"]
     if edge.spec.limit is not None:
         detail.append(f"at most {edge.spec.limit} per parent")
-    detail.append("by parent ids")
+    detail.append("parents by subquery" if by_subquery else "by parent ids")
     return ", ".join(detail)
 
 
-def _edge_queryset(edge: ManyEdge, strategy: Strategy, alias: str) -> QuerySet[Any]:
+def _edge_queryset(
+    edge: ManyEdge, strategy: Strategy, alias: str, parents: Parents
+) -> QuerySet[Any]:
     if strategy is Strategy.VALUES:
-        return child_values(edge, [EXAMPLE_PARENT_ID], alias)
+        return child_values(edge, parents, alias)
     # What Prefetch runs: the parent filter, and for a limit Django's own per-parent window.
-    queryset = child_queryset(edge, [EXAMPLE_PARENT_ID], alias)
+    queryset = child_queryset(edge, parents, alias)
     return prepare(edge.child, queryset) if edge.child is not None else queryset
 
 

@@ -59,7 +59,7 @@ def fetch_all[M: Model, D](
     if plan.strategy is Strategy.VALUES:
         rows = list(root_values(node, queryset))
         with paused_gc():
-            return build_rows(node, rows, queryset.db, identity)
+            return build_rows(node, rows, queryset.db, identity, source=queryset)
     objects = list(prepare(node, queryset))
     with paused_gc():
         return build_instances(node, objects, identity)

@@ -9,9 +9,18 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import QuerySet
+
 from repos.plan.compile import ManyEdge, Node
 from repos.plan.dto_kinds import list_builder, one_builder
-from repos.plan.querysets import batch_size, child_values, parent_key
+from repos.plan.querysets import (
+    Parents,
+    batch_size,
+    child_queryset,
+    child_values,
+    parent_key,
+    parents_subquery,
+)
 
 Row = dict[str, Any]
 Children = dict[ManyEdge, dict[object, tuple[Any, ...]]]
@@ -24,19 +33,24 @@ class Identity:
         self.seen: dict[tuple[int, object], Any] = {}
 
 
-def build_rows(node: Node, rows: Sequence[Row], using: str, identity: Identity) -> list[Any]:
-    """Turn ``rows`` of ``node``'s query into DTOs, loading every to-many level below it."""
-    children = _load_children(node, rows, using, identity)
+def build_rows(
+    node: Node,
+    rows: Sequence[Row],
+    using: str,
+    identity: Identity,
+    source: QuerySet[Any] | None = None,
+) -> list[Any]:
+    """Turn ``rows`` of ``node``'s query into DTOs, loading every to-many level below it.
+
+    ``source`` is the queryset the rows came from, when the child queries may select their
+    parents with a subquery of it instead of a list of ids (see ``parents_subquery``).
+    """
+    children = _load_children(node, rows, using, identity, source)
     fields = [_fields(node, row, children, identity) for row in rows]
     return list_builder(node.plan.dto)(fields)
 
 
-def _fields(
-    node: Node,
-    row: Row,
-    children: dict[ManyEdge, dict[object, tuple[Any, ...]]],
-    identity: Identity,
-) -> dict[str, Any]:
+def _fields(node: Node, row: Row, children: Children, identity: Identity) -> dict[str, Any]:
     """Return the DTO field values of ``node`` in ``row`` (nested DTOs built, children attached)."""
     prefix = node.prefix
     data = {name: row[prefix + path] for name, path in node.scalars}
@@ -53,12 +67,7 @@ def _fields(
     return data
 
 
-def _nested(
-    node: Node,
-    row: Row,
-    children: dict[ManyEdge, dict[object, tuple[Any, ...]]],
-    identity: Identity,
-) -> Any:
+def _nested(node: Node, row: Row, children: Children, identity: Identity) -> Any:
     pk = row[node.pk_key]
     if pk is None:
         return None  # a nullable FK or a missing reverse one-to-one
@@ -70,39 +79,56 @@ def _nested(
     return dto
 
 
-def _load_children(node: Node, rows: Sequence[Row], using: str, identity: Identity) -> Children:
+def _load_children(
+    node: Node, rows: Sequence[Row], using: str, identity: Identity, source: QuerySet[Any] | None
+) -> Children:
     """Run one query per to-many edge of ``node``'s query tree; group results by parent pk."""
     loaded: Children = {}
+    if not rows:
+        return loaded
     for owner in node.walk():
         if not owner.manys:
             continue
-        parent_ids = list(
-            dict.fromkeys(r[owner.pk_key] for r in rows if r[owner.pk_key] is not None)
-        )
+        parents: Parents | None = None if source is None else parents_subquery(source, owner)
+        if parents is None:
+            pk_key = owner.pk_key
+            parents = list(dict.fromkeys(r[pk_key] for r in rows if r[pk_key] is not None))
         for edge in owner.manys:
-            loaded[edge] = _load_edge(edge, parent_ids, using, identity) if parent_ids else {}
+            loaded[edge] = _load_edge(edge, parents, using, identity)
     return loaded
 
 
 def _load_edge(
-    edge: ManyEdge, parent_ids: list[object], using: str, identity: Identity
+    edge: ManyEdge, parents: Parents, using: str, identity: Identity
 ) -> dict[object, tuple[Any, ...]]:
     grouped: defaultdict[object, list[Any]] = defaultdict(list)
-    size = batch_size(using)
     parent = parent_key(edge)
-    for start in range(0, len(parent_ids), size):
-        rows = list(child_values(edge, parent_ids[start : start + size], using))
+    for batch in _batches(parents, using):
+        rows = list(child_values(edge, batch, using))
         if edge.child is None:
             for row in rows:
                 grouped[row[parent]].append(row[edge.scalar or "pk"])
             continue
-        dtos = _build_shared(edge.child, rows, using, identity)
+        source = child_queryset(edge, batch, using) if isinstance(batch, QuerySet) else None
+        dtos = _build_shared(edge.child, rows, using, identity, source)
         for row, dto in zip(rows, dtos, strict=True):
             grouped[row[parent]].append(dto)
-    return {parent: tuple(items) for parent, items in grouped.items()}
+    return {key: tuple(items) for key, items in grouped.items()}
 
 
-def _build_shared(node: Node, rows: list[Row], using: str, identity: Identity) -> list[Any]:
+def _batches(parents: Parents, using: str) -> list[Parents]:
+    """Split an id list to fit the backend's parameter limit; a subquery is one batch."""
+    if isinstance(parents, QuerySet):
+        return [parents]
+    if not parents:
+        return []
+    size = batch_size(using)
+    return [parents[start : start + size] for start in range(0, len(parents), size)]
+
+
+def _build_shared(
+    node: Node, rows: list[Row], using: str, identity: Identity, source: QuerySet[Any] | None
+) -> list[Any]:
     """Build child DTOs, reusing one DTO per child row shared by several parents (M2M)."""
     key_of = id(node)
     fresh: dict[object, Row] = {}
@@ -111,7 +137,7 @@ def _build_shared(node: Node, rows: list[Row], using: str, identity: Identity) -
         if (key_of, pk) not in identity.seen and pk not in fresh:
             fresh[pk] = row
     if fresh:
-        built = build_rows(node, list(fresh.values()), using, identity)
+        built = build_rows(node, list(fresh.values()), using, identity, source)
         for pk, dto in zip(fresh, built, strict=True):
             identity.seen[(key_of, pk)] = dto
     return [identity.seen[(key_of, row[node.pk_key])] for row in rows]

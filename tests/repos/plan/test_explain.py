@@ -12,6 +12,7 @@ from repos.plan.explain import explain
 from repos.plan.registry import all_plans
 from tests.testapp import plans
 from tests.testapp.factory import make_library
+from tests.testapp.models import Writer
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +48,14 @@ def test_explained_statements_are_the_ones_that_run(strategy: Strategy) -> None:
         explained = [shape(statement.sql) for statement in explanation.statements]
         if strategy is Strategy.VALUES:
             assert executed == explained, plan.label
+        page = plan.model._default_manager.order_by("pk")[:5]
+        explanation = explain(plan, page)
+        with CaptureQueriesContext(connection) as captured:
+            fetch_all(plan, page)
+        executed = [shape(query["sql"]) for query in captured.captured_queries]
+        explained = [shape(statement.sql) for statement in explanation.statements]
+        if strategy is Strategy.VALUES:
+            assert executed == explained, plan.label
         else:  # Prefetch runs its queries in its own order; the same tables are read
             assert executed[0] == explained[0], plan.label
             assert sorted(map(main_table, executed)) == sorted(map(main_table, explained))
@@ -67,4 +76,13 @@ def test_explanation_text_and_json() -> None:
     data = explanation.as_dict()
     assert data["budget"] == 4
     assert len(data["statements"]) == 4
-    assert "IN (%s)" in data["statements"][1]["sql"]
+    # An unsliced queryset: children select their parents with a subquery, no id list.
+    assert "IN (SELECT" in data["statements"][1]["sql"]
+    assert "parents by subquery" in data["statements"][1]["purpose"]
+    # A page (sliced) or a stream chunk: children are fetched by a list of parent ids.
+    for explained in (
+        explain(plans.WRITER_CARD, Writer.objects.all()[:20]),
+        explain(plans.WRITER_CARD, streaming=True),
+    ):
+        assert "IN (%s)" in explained.statements[1].sql
+        assert "by parent ids" in explained.statements[1].purpose
