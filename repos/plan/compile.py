@@ -8,7 +8,10 @@ Both strategies run the same tree: the values strategy reads ``values()`` keys
 (``node.prefix + path``), the instances strategy walks attributes.
 """
 
+import dataclasses
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -38,6 +41,10 @@ class ManyEdge:
     order_by: tuple[str, ...]
     child: "Node | None"
     scalar: str | None
+    keys: list[str] = dataclasses.field(default_factory=list)  # `field` is an attribute here
+    """The child query's ``values_list()`` keys (the child's own, then the parent key)."""
+    parent_index: int = -1
+    scalar_index: int = -1
 
 
 @dataclass(eq=False)
@@ -57,6 +64,13 @@ class Node:
     """(DTO field, relation name, nested node, nullable)."""
     manys: list[ManyEdge] = field(default_factory=list)
     missing: list[tuple[str, NotLoaded]] = field(default_factory=list)
+    # Positions in the query's row tuples, set by lay_out() once the node tree is complete.
+    keys: list[str] = field(default_factory=list)
+    """The ``values_list()`` keys of this node's query (query roots only)."""
+    pk_index: int = -1
+    scalar_names: tuple[str, ...] = ()
+    scalar_values: Callable[[Sequence[Any]], Sequence[Any]] = tuple
+    annotated_index: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def pk_key(self) -> str:
@@ -103,7 +117,35 @@ class Node:
 
 def compile_plan(plan: Plan[Any, Any]) -> Node:
     """Resolve ``plan`` as the root of a query; raise PlanError if it does not fit its model."""
-    return _compile(plan, prefix="", query_root=True)
+    root = _compile(plan, prefix="", query_root=True)
+    lay_out(root, [])
+    return root
+
+
+def lay_out(root: Node, extra_keys: Sequence[str]) -> dict[str, int]:
+    """Fix the column order of ``root``'s query and record each node's positions in it.
+
+    Rows are read as tuples (``values_list()``): no dict per row, and each node pulls its
+    columns with one ``itemgetter`` call. Returns the key -> position map.
+    """
+    root.keys = list(dict.fromkeys([*root.value_keys(), *extra_keys]))
+    index = {key: position for position, key in enumerate(root.keys)}
+    for node in root.walk():
+        node.pk_index = index[node.pk_key]
+        node.scalar_names = tuple(name for name, _ in node.scalars)
+        node.scalar_values = _getter([index[node.prefix + path] for _, path in node.scalars])
+        node.annotated_index = [(name, index[alias]) for name, alias in node.annotated]
+    return index
+
+
+def _getter(positions: list[int]) -> Callable[[Sequence[Any]], Sequence[Any]]:
+    if len(positions) == 1:
+        (position,) = positions
+        return lambda row: (row[position],)
+    if not positions:
+        return lambda row: ()
+    getter: Callable[[Sequence[Any]], Sequence[Any]] = itemgetter(*positions)
+    return getter
 
 
 def _fail(plan: Plan[Any, Any], problem: str) -> PlanError:
@@ -198,7 +240,7 @@ def _many_edge(plan: Plan[Any, Any], name: str, relation: Many) -> ManyEdge:
     order = relation.order_by or tuple(str(o) for o in related._meta.ordering) or ("pk",)
     if "pk" not in order and "-pk" not in order:
         order = (*order, "pk")
-    return ManyEdge(
+    edge = ManyEdge(
         field=name,
         spec=relation,
         related_model=related,
@@ -208,6 +250,16 @@ def _many_edge(plan: Plan[Any, Any], name: str, relation: Many) -> ManyEdge:
         child=child,
         scalar=relation.scalar,
     )
+    parent_key = f"{parent_lookup}__pk"
+    if child is not None:
+        index = lay_out(child, [parent_key])
+        edge.keys = child.keys
+    else:
+        edge.keys = list(dict.fromkeys([relation.scalar or "pk", parent_key]))
+        index = {key: position for position, key in enumerate(edge.keys)}
+        edge.scalar_index = index[relation.scalar or "pk"]
+    edge.parent_index = index[parent_key]
+    return edge
 
 
 def canonical_path(model: type[Model], path: str, plan: Plan[Any, Any]) -> str:

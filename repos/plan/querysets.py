@@ -25,12 +25,12 @@ def order_expressions(order_by: Sequence[str]) -> list[OrderBy]:
     return [F(name[1:]).desc() if name.startswith("-") else F(name).asc() for name in order_by]
 
 
-def root_values(node: Node, queryset: QuerySet[Any]) -> QuerySet[Any, dict[str, Any]]:
-    """Return the caller's queryset annotated and reduced to the node's ``values()`` keys."""
+def root_values(node: Node, queryset: QuerySet[Any]) -> QuerySet[Any, tuple[Any, ...]]:
+    """Return the caller's queryset annotated and reduced to the node's row tuples."""
     queryset = queryset.fetch_mode(FETCH_RAISE)
     if node.annotations:
         queryset = queryset.annotate(**node.annotations)
-    return queryset.values(*node.value_keys())
+    return queryset.values_list(*node.keys)
 
 
 Parents = Sequence[object] | QuerySet[Any]
@@ -40,7 +40,7 @@ Parents = Sequence[object] | QuerySet[Any]
 def child_queryset(edge: ManyEdge, parents: Parents, using: str) -> QuerySet[Any]:
     """Return the related rows of ``parents``, filtered, ordered and limited per parent.
 
-    Rows are selected with their parent's primary key under :func:`parent_key` (for M2M it
+    Rows carry their parent's primary key (``<lookup>__pk``; for M2M it
     comes through the join the ``__in`` filter made).
     """
     manager = edge.related_model._default_manager
@@ -62,18 +62,13 @@ def child_queryset(edge: ManyEdge, parents: Parents, using: str) -> QuerySet[Any
     return queryset.order_by(*edge.order_by)
 
 
-def child_values(edge: ManyEdge, parents: Parents, using: str) -> QuerySet[Any, dict[str, Any]]:
-    """Return the child query of ``edge`` as ``values()`` rows (parent key: :func:`parent_key`)."""
-    queryset = child_queryset(edge, parents, using)
-    keys = edge.child.value_keys() if edge.child is not None else [edge.scalar or "pk"]
-    # One key per column: Django drops repeated columns from the subquery it builds to
-    # filter on a window function, which would shift every value after them.
-    return queryset.values(*dict.fromkeys([*keys, parent_key(edge)]))
+def child_values(edge: ManyEdge, parents: Parents, using: str) -> QuerySet[Any, tuple[Any, ...]]:
+    """Return the child query of ``edge`` as row tuples laid out as ``edge.keys``.
 
-
-def parent_key(edge: ManyEdge) -> str:
-    """Return the ``values()`` key of a child row's parent primary key."""
-    return f"{edge.parent_lookup}__pk"
+    The keys name each column once: Django drops repeated columns from the subquery it
+    builds to filter on a window function, which would shift every value after them.
+    """
+    return child_queryset(edge, parents, using).values_list(*edge.keys)
 
 
 def parents_subquery(source: QuerySet[Any], owner: Node) -> QuerySet[Any] | None:

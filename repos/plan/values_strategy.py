@@ -1,8 +1,9 @@
-"""The values strategy: rows from ``values()``, no model instances (the fast default).
+"""The values strategy: row tuples from ``values_list()``, no model instances (the default).
 
 One query for the root rows (to-one relations joined in), then one query per to-many
-relation for all parents at once (in batches when parents exceed the backend's parameter
-limit). Child rows are turned into DTOs first, so parents are built in a single pass.
+relation for all parents at once: by a subquery of the parent queryset when it is unsliced,
+else by parent ids (in batches when they exceed the backend's parameter limit). Child rows
+are turned into DTOs first, so parents are built in a single pass.
 """
 
 from collections import defaultdict
@@ -18,11 +19,10 @@ from repos.plan.querysets import (
     batch_size,
     child_queryset,
     child_values,
-    parent_key,
     parents_subquery,
 )
 
-Row = dict[str, Any]
+Row = Sequence[Any]
 Children = dict[ManyEdge, dict[object, tuple[Any, ...]]]
 
 
@@ -52,14 +52,13 @@ def build_rows(
 
 def _fields(node: Node, row: Row, children: Children, identity: Identity) -> dict[str, Any]:
     """Return the DTO field values of ``node`` in ``row`` (nested DTOs built, children attached)."""
-    prefix = node.prefix
-    data = {name: row[prefix + path] for name, path in node.scalars}
-    for name, alias in node.annotated:
-        data[name] = row[alias]
+    data = dict(zip(node.scalar_names, node.scalar_values(row), strict=True))
+    for name, position in node.annotated_index:
+        data[name] = row[position]
     for name, _, child, _ in node.ones:
         data[name] = _nested(child, row, children, identity)
     if node.manys:
-        pk = row[node.pk_key]
+        pk = row[node.pk_index]
         for edge in node.manys:
             data[edge.field] = children[edge].get(pk, ())
     for name, marker in node.missing:
@@ -68,7 +67,7 @@ def _fields(node: Node, row: Row, children: Children, identity: Identity) -> dic
 
 
 def _nested(node: Node, row: Row, children: Children, identity: Identity) -> Any:
-    pk = row[node.pk_key]
+    pk = row[node.pk_index]
     if pk is None:
         return None  # a nullable FK or a missing reverse one-to-one
     key = (id(node), pk)
@@ -91,8 +90,8 @@ def _load_children(
             continue
         parents: Parents | None = None if source is None else parents_subquery(source, owner)
         if parents is None:
-            pk_key = owner.pk_key
-            parents = list(dict.fromkeys(r[pk_key] for r in rows if r[pk_key] is not None))
+            pk = owner.pk_index
+            parents = list(dict.fromkeys(row[pk] for row in rows if row[pk] is not None))
         for edge in owner.manys:
             loaded[edge] = _load_edge(edge, parents, using, identity)
     return loaded
@@ -102,12 +101,13 @@ def _load_edge(
     edge: ManyEdge, parents: Parents, using: str, identity: Identity
 ) -> dict[object, tuple[Any, ...]]:
     grouped: defaultdict[object, list[Any]] = defaultdict(list)
-    parent = parent_key(edge)
+    parent = edge.parent_index
     for batch in _batches(parents, using):
         rows = list(child_values(edge, batch, using))
         if edge.child is None:
+            value = edge.scalar_index
             for row in rows:
-                grouped[row[parent]].append(row[edge.scalar or "pk"])
+                grouped[row[parent]].append(row[value])
             continue
         source = child_queryset(edge, batch, using) if isinstance(batch, QuerySet) else None
         dtos = _build_shared(edge.child, rows, using, identity, source)
@@ -127,17 +127,17 @@ def _batches(parents: Parents, using: str) -> list[Parents]:
 
 
 def _build_shared(
-    node: Node, rows: list[Row], using: str, identity: Identity, source: QuerySet[Any] | None
+    node: Node, rows: Sequence[Row], using: str, identity: Identity, source: QuerySet[Any] | None
 ) -> list[Any]:
     """Build child DTOs, reusing one DTO per child row shared by several parents (M2M)."""
     key_of = id(node)
+    pk = node.pk_index
     fresh: dict[object, Row] = {}
     for row in rows:
-        pk = row[node.pk_key]
-        if (key_of, pk) not in identity.seen and pk not in fresh:
-            fresh[pk] = row
+        if (key_of, row[pk]) not in identity.seen and row[pk] not in fresh:
+            fresh[row[pk]] = row
     if fresh:
         built = build_rows(node, list(fresh.values()), using, identity, source)
-        for pk, dto in zip(fresh, built, strict=True):
-            identity.seen[(key_of, pk)] = dto
-    return [identity.seen[(key_of, row[node.pk_key])] for row in rows]
+        for key, dto in zip(fresh, built, strict=True):
+            identity.seen[(key_of, key)] = dto
+    return [identity.seen[(key_of, row[pk])] for row in rows]
