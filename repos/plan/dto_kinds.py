@@ -60,6 +60,13 @@ def list_builder(dto: type[Any]) -> Callable[[Sequence[dict[str, Any]]], list[An
 
 
 def _make_list_builder(dto: type[Any]) -> Callable[[Sequence[dict[str, Any]]], list[Any]]:
+    if is_pydantic(dto) and is_plain(dto):
+        construct = trusted_constructor(dto)
+
+        def build_trusted(rows: Sequence[dict[str, Any]]) -> list[Any]:
+            return [construct(row) for row in rows]
+
+        return build_trusted
     if is_pydantic(dto):
         adapter: TypeAdapter[list[Any]] = TypeAdapter(list[dto])  # type: ignore[valid-type]  # DTO class known only at runtime
         return adapter.validate_python
@@ -79,6 +86,8 @@ def one_builder(dto: type[Any]) -> Callable[[dict[str, Any]], Any]:
 
 
 def _make_one_builder(dto: type[Any]) -> Callable[[dict[str, Any]], Any]:
+    if is_pydantic(dto) and is_plain(dto):
+        return trusted_constructor(dto)
     if is_pydantic(dto):
         validate: Callable[[dict[str, Any]], Any] = dto.model_validate
         return validate
@@ -88,3 +97,44 @@ def _make_one_builder(dto: type[Any]) -> Callable[[dict[str, Any]], Any]:
         return make(**row)
 
     return build_tuple
+
+
+def is_plain(dto: type[BaseModel]) -> bool:
+    """Return True if building ``dto`` needs nothing but its field values.
+
+    That is: no validators, no private attributes, no ``model_post_init``. Such a DTO filled
+    by a plan can skip validation safely: every field has a source and the system checks
+    proved each column's type matches the field (repos.E001, E003).
+    """
+    decorators = dto.__pydantic_decorators__
+    return not (
+        decorators.field_validators
+        or decorators.model_validators
+        or decorators.validators
+        or decorators.root_validators
+        or dto.__private_attributes__
+        or dto.__pydantic_post_init__
+    )
+
+
+def trusted_constructor(dto: type[BaseModel]) -> Callable[[dict[str, Any]], Any]:
+    """Return a function that builds ``dto`` from a complete dict of trusted field values.
+
+    It does what ``model_construct`` does for a complete dict, minus its per-field Python
+    loop: measured 6.5 ms for 10,000 seven-field DTOs against 33 ms for one
+    ``TypeAdapter(list[DTO])`` validation and 51 ms for ``model_construct`` (PostgreSQL rows,
+    see README, Performance). Only for rows from the engine's own queries.
+    """
+    new = object.__new__
+    set_attribute = object.__setattr__
+    field_names = frozenset(dto.model_fields)
+
+    def construct(values: dict[str, Any]) -> Any:
+        instance = new(dto)
+        set_attribute(instance, "__dict__", values)
+        set_attribute(instance, "__pydantic_fields_set__", set(field_names))
+        set_attribute(instance, "__pydantic_extra__", None)
+        set_attribute(instance, "__pydantic_private__", None)
+        return instance
+
+    return construct

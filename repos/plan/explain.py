@@ -131,7 +131,7 @@ def _purpose(edge: ManyEdge, where: str, *, by_subquery: bool) -> str:
     detail = [f"{edge.related_model.__name__} rows for {where}"]
     if edge.spec.limit is not None:
         detail.append(f"at most {edge.spec.limit} per parent")
-    detail.append("parents by subquery" if by_subquery else "by parent ids")
+    detail.append("parents by subquery (or all)" if by_subquery else "by parent ids")
     return ", ".join(detail)
 
 

@@ -109,7 +109,8 @@ def _load_edge(
             for row in rows:
                 grouped[row[parent]].append(row[value])
             continue
-        source = child_queryset(edge, batch, using) if isinstance(batch, QuerySet) else None
+        by_ids = isinstance(batch, Sequence)
+        source = None if by_ids else child_queryset(edge, batch, using)
         dtos = _build_shared(edge.child, rows, using, identity, source)
         for row, dto in zip(rows, dtos, strict=True):
             grouped[row[parent]].append(dto)
@@ -118,7 +119,7 @@ def _load_edge(
 
 def _batches(parents: Parents, using: str) -> list[Parents]:
     """Split an id list to fit the backend's parameter limit; a subquery is one batch."""
-    if isinstance(parents, QuerySet):
+    if not isinstance(parents, Sequence):
         return [parents]
     if not parents:
         return []

@@ -76,9 +76,12 @@ def test_explanation_text_and_json() -> None:
     data = explanation.as_dict()
     assert data["budget"] == 4
     assert len(data["statements"]) == 4
-    # An unsliced queryset: children select their parents with a subquery, no id list.
-    assert "IN (SELECT" in data["statements"][1]["sql"]
-    assert "parents by subquery" in data["statements"][1]["purpose"]
+    # All rows of the table: children need no parent filter, only a non-null parent.
+    assert '"testapp_novel"."writer_id" IS NOT NULL' in data["statements"][1]["sql"]
+    assert "parents by subquery (or all)" in data["statements"][1]["purpose"]
+    # A filtered, unsliced queryset: children select their parents with a subquery.
+    filtered = explain(plans.WRITER_CARD, Writer.objects.filter(born__gte=1900))
+    assert "IN (SELECT" in filtered.statements[1].sql
     # A page (sliced) or a stream chunk: children are fetched by a list of parent ids.
     for explained in (
         explain(plans.WRITER_CARD, Writer.objects.all()[:20]),
