@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from bookstore.models import Book
-from bookstore.seeding.generator import Seeder, reset_bookstore
+from bookstore.seeding.generator import Seeder, refresh_planner_statistics, reset_bookstore
 
 
 class Command(BaseCommand):
@@ -63,6 +63,7 @@ class Command(BaseCommand):
                 on_books_written=bar.update,
             )
             counts = seeder.run()
+        refresh_planner_statistics()
         elapsed = time.perf_counter() - started
         if options["verbosity"] > 0:
             self.stdout.write(
