@@ -68,9 +68,10 @@ class Node:
     keys: list[str] = field(default_factory=list)
     """The ``values_list()`` keys of this node's query (query roots only)."""
     pk_index: int = -1
-    scalar_names: tuple[str, ...] = ()
-    scalar_values: Callable[[Sequence[Any]], Sequence[Any]] = tuple
-    annotated_index: list[tuple[str, int]] = field(default_factory=list)
+    column_names: tuple[str, ...] = ()
+    """DTO fields read straight from columns (scalars, then annotations)."""
+    column_values: Callable[[Sequence[Any]], Sequence[Any]] = tuple
+    """Pull ``column_names``' values out of a row tuple, in that order."""
 
     @property
     def pk_key(self) -> str:
@@ -132,9 +133,9 @@ def lay_out(root: Node, extra_keys: Sequence[str]) -> dict[str, int]:
     index = {key: position for position, key in enumerate(root.keys)}
     for node in root.walk():
         node.pk_index = index[node.pk_key]
-        node.scalar_names = tuple(name for name, _ in node.scalars)
-        node.scalar_values = _getter([index[node.prefix + path] for _, path in node.scalars])
-        node.annotated_index = [(name, index[alias]) for name, alias in node.annotated]
+        columns = [(name, node.prefix + path) for name, path in node.scalars] + node.annotated
+        node.column_names = tuple(name for name, _ in columns)
+        node.column_values = _getter([index[key] for _, key in columns])
     return index
 
 

@@ -7,7 +7,7 @@ are turned into DTOs first, so parents are built in a single pass.
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -46,36 +46,59 @@ def build_rows(
     parents with a subquery of it instead of a list of ids (see ``parents_subquery``).
     """
     children = _load_children(node, rows, using, identity, source)
-    fields = [_fields(node, row, children, identity) for row in rows]
-    return list_builder(node.plan.dto)(fields)
+    fields_of = _fields_builder(node, children, identity)
+    return list_builder(node.plan.dto)([fields_of(row) for row in rows])
 
 
-def _fields(node: Node, row: Row, children: Children, identity: Identity) -> dict[str, Any]:
-    """Return the DTO field values of ``node`` in ``row`` (nested DTOs built, children attached)."""
-    data = dict(zip(node.scalar_names, node.scalar_values(row), strict=True))
-    for name, position in node.annotated_index:
-        data[name] = row[position]
-    for name, _, child, _ in node.ones:
-        data[name] = _nested(child, row, children, identity)
-    if node.manys:
-        pk = row[node.pk_index]
-        for edge in node.manys:
-            data[edge.field] = children[edge].get(pk, ())
-    for name, marker in node.missing:
-        data[name] = marker
-    return data
+def _fields_builder(
+    node: Node, children: Children, identity: Identity
+) -> Callable[[Row], dict[str, Any]]:
+    """Return a function from a row tuple to ``node``'s DTO field values.
+
+    Everything that does not depend on the row is looked up once here, not once per row:
+    this function runs for every row of every fetch.
+    """
+    names, values, pk_index, missing = (
+        node.column_names,
+        node.column_values,
+        node.pk_index,
+        node.missing,
+    )
+    ones = [(name, _nested_builder(child, children, identity)) for name, _, child, _ in node.ones]
+    manys = [(edge.field, children.get(edge, {})) for edge in node.manys]
+
+    def fields_of(row: Row) -> dict[str, Any]:
+        data = dict(zip(names, values(row)))  # noqa: B905  (lengths equal by construction)
+        for name, nested in ones:
+            data[name] = nested(row)
+        if manys:
+            pk = row[pk_index]
+            for name, groups in manys:
+                data[name] = groups.get(pk, ())
+        for name, marker in missing:
+            data[name] = marker
+        return data
+
+    return fields_of
 
 
-def _nested(node: Node, row: Row, children: Children, identity: Identity) -> Any:
-    pk = row[node.pk_index]
-    if pk is None:
-        return None  # a nullable FK or a missing reverse one-to-one
-    key = (id(node), pk)
-    dto = identity.seen.get(key)
-    if dto is None:
-        dto = one_builder(node.plan.dto)(_fields(node, row, children, identity))
-        identity.seen[key] = dto
-    return dto
+def _nested_builder(node: Node, children: Children, identity: Identity) -> Callable[[Row], Any]:
+    """Return a function from a row to the to-one DTO in it (one object per related row)."""
+    fields_of = _fields_builder(node, children, identity)
+    build = one_builder(node.plan.dto)
+    seen = identity.seen
+    key_of, pk_index = id(node), node.pk_index
+
+    def nested(row: Row) -> Any:
+        pk = row[pk_index]
+        if pk is None:
+            return None  # a nullable FK or a missing reverse one-to-one
+        dto = seen.get((key_of, pk))
+        if dto is None:
+            dto = seen[(key_of, pk)] = build(fields_of(row))
+        return dto
+
+    return nested
 
 
 def _load_children(
