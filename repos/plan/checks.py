@@ -16,27 +16,30 @@ Every registered plan is checked when Django runs its checks (``manage.py check`
 - ``repos.E007`` an expression in a plan nested as a to-one relation (annotate the root plan).
 """
 
-import datetime
-import decimal
-import types
-import typing
-import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.apps import AppConfig
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
 from django.db.models import Aggregate, Count
 from django.db.models.expressions import BaseExpression
 
 from dtos.base import NotLoaded
-from repos.plan.compile import canonical_path, path_is_nullable, resolve_path
 from repos.plan.declare import Many, One, Plan
-from repos.plan.dto_kinds import field_types, is_dto_class
+from repos.plan.dto_kinds import field_types
 from repos.plan.errors import PlanError
+from repos.plan.paths import canonical_path, path_is_nullable, resolve_path
 from repos.plan.registry import all_plans
+from repos.plan.type_rules import (
+    accepts,
+    describe_type,
+    dto_types,
+    mentions_not_loaded,
+    python_type,
+    tuple_element,
+    union_args,
+)
 
 NO_SOURCE = "repos.E001"
 BAD_PATH = "repos.E002"
@@ -45,24 +48,6 @@ RELATION_NOT_LOADED = "repos.E004"
 UNKNOWN_FIELD = "repos.E005"
 WRONG_RELATION = "repos.E006"
 NESTED_EXPRESSION = "repos.E007"
-
-# Python type of a column, by Django field class (checked in order: subclasses first).
-COLUMN_TYPES: tuple[tuple[type[models.Field[Any, Any]], type], ...] = (
-    (models.BooleanField, bool),
-    (models.DateTimeField, datetime.datetime),
-    (models.DateField, datetime.date),
-    (models.TimeField, datetime.time),
-    (models.DurationField, datetime.timedelta),
-    (models.DecimalField, decimal.Decimal),
-    (models.FloatField, float),
-    (models.IntegerField, int),
-    (models.AutoField, int),
-    (models.BigAutoField, int),
-    (models.SmallAutoField, int),
-    (models.UUIDField, uuid.UUID),
-    (models.CharField, str),
-    (models.TextField, str),
-)
 
 
 @checks.register("repos")
@@ -108,7 +93,7 @@ def _check_column(plan: Plan[Any, Any], name: str, annotation: Any) -> list[chec
     try:
         target = resolve_path(plan.model, path, plan)
     except PlanError as exc:
-        if source is None and _mentions_not_loaded(annotation):
+        if source is None and mentions_not_loaded(annotation):
             return []  # filled with NotLoaded
         if source is None:
             return [
@@ -121,8 +106,8 @@ def _check_column(plan: Plan[Any, Any], name: str, annotation: Any) -> list[chec
                 )
             ]
         return [_error(plan, BAD_PATH, str(exc), "Fix the path; to-many data needs Many().")]
-    if _dto_types(annotation) and target.is_relation and source is None:
-        if not _mentions_not_loaded(annotation):
+    if dto_types(annotation) and target.is_relation and source is None:
+        if not mentions_not_loaded(annotation):
             return [
                 _error(
                     plan,
@@ -136,7 +121,7 @@ def _check_column(plan: Plan[Any, Any], name: str, annotation: Any) -> list[chec
         return []
     canonical = canonical_path(plan.model, path, plan)
     column = resolve_path(plan.model, canonical, plan)
-    expected = _python_type(column)
+    expected = python_type(column)
     nullable = path_is_nullable(plan.model, path, plan)
     return _compare(plan, name, annotation, expected, nullable, f"column {path!r}")
 
@@ -169,7 +154,7 @@ def _check_expression(
             )
         ]
     nullable = isinstance(expression, Aggregate) and not isinstance(expression, Count)
-    return _compare(plan, name, annotation, _python_type(output), nullable, "expression")
+    return _compare(plan, name, annotation, python_type(output), nullable, "expression")
 
 
 def _check_relation(
@@ -194,7 +179,9 @@ def _check_relation(
     errors: list[checks.CheckMessage] = []
     if isinstance(relation, One):
         errors.extend(check_plan(relation.plan, nested=True))
-        if (model_field.null or not model_field.concrete) and type(None) not in _args(annotation):
+        if (model_field.null or not model_field.concrete) and type(None) not in union_args(
+            annotation
+        ):
             errors.append(
                 _error(
                     plan,
@@ -209,11 +196,9 @@ def _check_relation(
             column = resolve_path(model_field.related_model, relation.scalar, plan)
         except PlanError as exc:
             return [_error(plan, BAD_PATH, str(exc), "Fix Many(scalar=...).")]
-        element = _tuple_element(annotation)
+        element = tuple_element(annotation)
         errors.extend(
-            _compare(
-                plan, name, element, _python_type(column), False, f"column {relation.scalar!r}"
-            )
+            _compare(plan, name, element, python_type(column), False, f"column {relation.scalar!r}")
         )
     return errors
 
@@ -235,16 +220,13 @@ def _wrong_relation(
     if nested is not None and nested.model is not model_field.related_model:
         leads_to = model_field.related_model.__name__
         return f"{kind}({nested.label}) loads {nested.model.__name__}; {name!r} is {leads_to}."
-    if isinstance(relation, Many) and _tuple_element(annotation) is None:
+    if isinstance(relation, Many) and tuple_element(annotation) is None:
         return f"{dto_field} must be typed tuple[...] to hold Many()."
     if nested is not None:
-        holder = _tuple_element(annotation) if isinstance(relation, Many) else annotation
-        if nested.dto not in _dto_types(holder):
+        holder = tuple_element(annotation) if isinstance(relation, Many) else annotation
+        if nested.dto not in dto_types(holder):
             return f"{dto_field} does not accept {nested.dto.__name__}, built by {nested.label}."
     return None
-
-
-# -- type helpers ----------------------------------------------------------------------------
 
 
 def _compare(
@@ -255,13 +237,15 @@ def _compare(
     nullable: bool,
     what: str,
 ) -> list[checks.CheckMessage]:
-    allowed = _args(annotation)
+    allowed = union_args(annotation)
     if annotation is Any or expected is None or Any in allowed:
         return []
     problems = []
     concrete = [t for t in allowed if t not in (type(None), NotLoaded)]
-    if concrete and not any(_accepts(t, expected) for t in concrete):
-        problems.append(f"{what} holds {expected.__name__}, the field is {_show(annotation)}")
+    if concrete and not any(accepts(t, expected) for t in concrete):
+        problems.append(
+            f"{what} holds {expected.__name__}, the field is {describe_type(annotation)}"
+        )
     if nullable and type(None) not in allowed:
         problems.append(f"{what} can be NULL, the field does not accept None")
     if not problems:
@@ -276,57 +260,5 @@ def _compare(
     ]
 
 
-def _accepts(declared: Any, actual: type) -> bool:
-    if not isinstance(declared, type):
-        return True  # Literal, Annotated, TypeVar...: not judged here
-    if declared is float and actual is int:
-        return True
-    if declared is datetime.date and actual is datetime.datetime:
-        return False
-    return issubclass(actual, declared)
-
-
-def _python_type(field: Any) -> type | None:
-    if getattr(field, "is_relation", False):
-        target = getattr(field, "target_field", None)
-        return _python_type(target) if target is not None else None
-    for field_class, python_type in COLUMN_TYPES:
-        if isinstance(field, field_class):
-            return python_type
-    return None
-
-
-def _args(annotation: Any) -> tuple[Any, ...]:
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
-        return typing.get_args(annotation)
-    return (annotation,)
-
-
-def _tuple_element(annotation: Any) -> Any:
-    for arg in _args(annotation):
-        if typing.get_origin(arg) is tuple:
-            inner = typing.get_args(arg)
-            if len(inner) == 2 and inner[1] is Ellipsis:
-                return inner[0]
-    return None
-
-
-def _dto_types(annotation: Any) -> list[type]:
-    return [arg for arg in _args(annotation) if is_dto_class(arg)]
-
-
-def _mentions_not_loaded(annotation: Any) -> bool:
-    return NotLoaded in _args(annotation)
-
-
-def _show(annotation: Any) -> str:
-    return getattr(annotation, "__name__", None) or str(annotation).replace("typing.", "")
-
-
 def _error(plan: Plan[Any, Any], check_id: str, message: str, hint: str) -> checks.CheckMessage:
     return checks.Error(message, hint=hint, obj=plan.label, id=check_id)
-
-
-def all_errors(plans: Iterable[Plan[Any, Any]]) -> list[checks.CheckMessage]:
-    """Return the problems of several plans (for tests and tools)."""
-    return [error for plan in plans for error in check_plan(plan)]

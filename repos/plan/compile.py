@@ -21,7 +21,8 @@ from django.db.models.expressions import BaseExpression
 from dtos.base import NotLoaded
 from repos.plan.declare import Many, One, Plan
 from repos.plan.dto_kinds import field_types
-from repos.plan.errors import INVALID_PLAN, PlanError
+from repos.plan.paths import canonical_path, get_field, plan_error
+from repos.plan.type_rules import mentions_not_loaded
 
 ANNOTATION_PREFIX = "plan_"
 RANK_KEY = "plan_rank"
@@ -149,19 +150,15 @@ def _getter(positions: list[int]) -> Callable[[Sequence[Any]], Sequence[Any]]:
     return getter
 
 
-def _fail(plan: Plan[Any, Any], problem: str) -> PlanError:
-    return PlanError(INVALID_PLAN.format(plan=plan.label, problem=problem))
-
-
 def _compile(plan: Plan[Any, Any], *, prefix: str, query_root: bool) -> Node:
     node = Node(plan=plan, model=plan.model, prefix=prefix)
     dto_fields = field_types(plan.dto)
     for name in plan.relations:
         if name not in dto_fields:
-            raise _fail(plan, f"relation {name!r} has no field on {plan.dto.__name__}")
+            raise plan_error(plan, f"relation {name!r} has no field on {plan.dto.__name__}")
     for name in plan.fields:
         if name not in dto_fields:
-            raise _fail(plan, f"field source {name!r} has no field on {plan.dto.__name__}")
+            raise plan_error(plan, f"field source {name!r} has no field on {plan.dto.__name__}")
     for name, annotation in dto_fields.items():
         relation = plan.relations.get(name)
         if isinstance(relation, One):
@@ -170,7 +167,7 @@ def _compile(plan: Plan[Any, Any], *, prefix: str, query_root: bool) -> Node:
             node.manys.append(_many_edge(plan, name, relation))
         elif name in plan.fields and isinstance(plan.fields[name], BaseExpression):
             if not query_root:
-                raise _fail(
+                raise plan_error(
                     plan,
                     f"field {name!r} is an expression, but this plan is nested as a to-one "
                     "relation; annotate on the root plan instead",
@@ -182,7 +179,7 @@ def _compile(plan: Plan[Any, Any], *, prefix: str, query_root: bool) -> Node:
             node.annotated.append((name, alias))
         elif (
             name not in plan.fields
-            and _mentions_not_loaded(annotation)
+            and mentions_not_loaded(annotation)
             and _is_relation(plan.model, name)
         ):
             node.missing.append((name, NotLoaded(plan.dto.__name__, name, plan.label)))
@@ -195,11 +192,11 @@ def _compile(plan: Plan[Any, Any], *, prefix: str, query_root: bool) -> Node:
 
 def _add_one(node: Node, name: str, relation: One) -> None:
     source = relation.source or name
-    model_field = _get_field(node.plan, node.model, source)
+    model_field = get_field(node.plan, node.model, source)
     if not (model_field.many_to_one or model_field.one_to_one):
-        raise _fail(node.plan, f"{source!r} is not a to-one relation; use Many() for it")
+        raise plan_error(node.plan, f"{source!r} is not a to-one relation; use Many() for it")
     if relation.plan.model is not model_field.related_model:
-        raise _fail(
+        raise plan_error(
             node.plan,
             f"One({relation.plan.label}) fills {source!r}, which leads to "
             f"{model_field.related_model.__name__ if model_field.related_model else '?'}, "
@@ -214,9 +211,9 @@ def _add_one(node: Node, name: str, relation: One) -> None:
 
 def _many_edge(plan: Plan[Any, Any], name: str, relation: Many) -> ManyEdge:
     source = relation.source or name
-    model_field = _get_field(plan, plan.model, source)
+    model_field = get_field(plan, plan.model, source)
     if not (model_field.one_to_many or model_field.many_to_many):
-        raise _fail(plan, f"{source!r} is not a to-many relation; use One() or a field path")
+        raise plan_error(plan, f"{source!r} is not a to-many relation; use One() or a field path")
     related = model_field.related_model
     assert isinstance(related, type)
     if isinstance(model_field, ForeignObjectRel):
@@ -229,7 +226,7 @@ def _many_edge(plan: Plan[Any, Any], name: str, relation: Many) -> ManyEdge:
     child: Node | None = None
     if relation.plan is not None:
         if relation.plan.model is not related:
-            raise _fail(
+            raise plan_error(
                 plan,
                 f"Many({relation.plan.label}) fills {source!r}, which leads to "
                 f"{related.__name__}, not {relation.plan.model.__name__}",
@@ -263,74 +260,8 @@ def _many_edge(plan: Plan[Any, Any], name: str, relation: Many) -> ManyEdge:
     return edge
 
 
-def canonical_path(model: type[Model], path: str, plan: Plan[Any, Any]) -> str:
-    """Return the one spelling of ``path`` per column: ``pk`` for a primary key, ``fk__pk``
-    for a foreign key (named or by ``_id``), so no query selects a column twice.
-    """
-    target = resolve_path(model, path, plan)
-    head, _, _ = path.rpartition("__")
-    prefix = f"{head}__" if head else ""
-    if target.primary_key and not target.is_relation:
-        return f"{prefix}pk"
-    if target.many_to_one or (target.one_to_one and not isinstance(target, ForeignObjectRel)):
-        return f"{prefix}{target.name}__pk"
-    return path
-
-
-def _get_field(plan: Plan[Any, Any], model: type[Model], name: str) -> Any:
-    try:
-        return model._meta.get_field(name)
-    except FieldDoesNotExist:
-        raise _fail(plan, f"{model.__name__} has no field or relation {name!r}") from None
-
-
-def resolve_path(model: type[Model], path: str, plan: Plan[Any, Any]) -> Any:
-    """Return the model field at the end of ``path`` (following to-one relations only)."""
-    current: type[Model] = model
-    result: Any = None
-    parts = path.split("__")
-    for i, part in enumerate(parts):
-        name = _pk_name(current) if part == "pk" else part
-        result = _get_field(plan, current, name)
-        if i < len(parts) - 1:
-            if not (result.many_to_one or result.one_to_one):
-                raise _fail(
-                    plan,
-                    f"path {path!r} goes through {part!r}, which is not a to-one relation "
-                    "(to-many data needs Many())",
-                )
-            current = result.related_model
-        elif result.is_relation and not (result.many_to_one or result.one_to_one):
-            raise _fail(plan, f"path {path!r} ends at a to-many relation: use Many() for it")
-    return result
-
-
-def path_is_nullable(model: type[Model], path: str, plan: Plan[Any, Any]) -> bool:
-    """Return True if following ``path`` can produce NULL (a nullable hop or column)."""
-    current: type[Model] = model
-    parts = path.split("__")
-    for i, part in enumerate(parts):
-        name = _pk_name(current) if part == "pk" else part
-        model_field = _get_field(plan, current, name)
-        if isinstance(model_field, ForeignObjectRel) or getattr(model_field, "null", False):
-            return True
-        if i < len(parts) - 1:
-            current = model_field.related_model
-    return False
-
-
-def _pk_name(model: type[Model]) -> str:
-    pk = model._meta.pk
-    assert pk is not None
-    return pk.name
-
-
 def _is_relation(model: type[Model], name: str) -> bool:
     try:
         return bool(model._meta.get_field(name).is_relation)
     except FieldDoesNotExist:
         return True  # a relation the DTO names differently; the checks report real mistakes
-
-
-def _mentions_not_loaded(annotation: object) -> bool:
-    return annotation is NotLoaded or NotLoaded in getattr(annotation, "__args__", ())
