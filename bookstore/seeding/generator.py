@@ -12,7 +12,7 @@ of reviews and some have none or many (0..20), ratings lean towards 4.
 
 import random
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -72,6 +72,38 @@ def isbn13(serial: int) -> str:
 def skewed_index(rng: random.Random, size: int) -> int:
     """Pick an index in ``range(size)``, heavily favouring low indexes (a long tail)."""
     return min(size - 1, int(size * rng.random() ** 3))
+
+
+class FullBatches[M: Model]:
+    """Insert rows ``size`` at a time, carrying the remainder over to the next call.
+
+    Every INSERT then has the same shape. Measured on SQLite: with a differently sized
+    INSERT per batch, the sqlite3 module's statement cache (128 prepared statements) grew the
+    process by ~1 MiB per 1,000 books seeded, outside Python's heap (tracemalloc stayed flat).
+    """
+
+    def __init__(self, model: type[M], size: int) -> None:
+        self.model = model
+        self.size = size
+        self.pending: list[M] = []
+        self.written = 0
+
+    def add(self, rows: Iterable[M]) -> None:
+        """Queue ``rows``; insert every full batch now."""
+        self.pending.extend(rows)
+        while len(self.pending) >= self.size:
+            self._insert(self.pending[: self.size])
+            del self.pending[: self.size]
+
+    def flush(self) -> None:
+        """Insert what is left."""
+        if self.pending:
+            self._insert(self.pending)
+            self.pending = []
+
+    def _insert(self, rows: list[M]) -> None:
+        self.model._default_manager.bulk_create(rows)
+        self.written += len(rows)
 
 
 class Seeder:
@@ -200,32 +232,32 @@ class Seeder:
         self, author_ids: array[int], publisher_ids: array[int], tag_ids: list[int]
     ) -> tuple[int, int]:
         through = Book.tags.through
+        links = FullBatches(through, self.batch_size)
+        reviews = FullBatches(Review, self.batch_size)
         serial = Book.objects.count()
         remaining = self.books
-        n_links = n_reviews = 0
         while remaining > 0:
             size = min(self.batch_size, remaining)
             books = [self._book(serial + i, author_ids, publisher_ids) for i in range(size)]
             with transaction.atomic():
                 Book.objects.bulk_create(books)
-                links = [
+                links.add(
                     through(book_id=book.pk, tag_id=tag_id)
                     for book in books
                     for tag_id in self.rng.sample(tag_ids, self.rng.randint(1, 5))
-                ]
-                through.objects.bulk_create(links)
-                reviews = [review for book in books for review in self._reviews(book.pk)]
-                Review.objects.bulk_create(reviews, batch_size=self.batch_size)
+                )
+                reviews.add(review for book in books for review in self._reviews(book.pk))
                 Stock.objects.bulk_create(
                     [Stock(book_id=book.pk, on_hand=self.rng.randint(0, 50)) for book in books]
                 )
-            n_links += len(links)
-            n_reviews += len(reviews)
             serial += size
             remaining -= size
             reset_queries()
             self.on_books_written(size)
-        return n_links, n_reviews
+        with transaction.atomic():
+            links.flush()
+            reviews.flush()
+        return links.written, reviews.written
 
 
 def reset_bookstore() -> None:
