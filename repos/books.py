@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 
 from bookstore.models import Book, Review
 from dtos.books import (
@@ -93,7 +93,9 @@ def sorted_books(filters: BookFilters) -> QuerySet[Book]:
     books = filtered_books(filters)
     field, descending = _sort_field(filters.sort)
     if field == "rating":
-        rating = Coalesce(Avg("reviews__rating"), Value(0.0), output_field=FloatField())
+        # Cast: PostgreSQL averages integers as numeric (20 digits), which a float read back
+        # from a cursor never equals; compared as double precision, it does.
+        rating = Cast(Coalesce(Avg("reviews__rating"), Value(0.0)), FloatField())
         books = books.annotate(**{RATING_KEY: rating})
     column = SORT_COLUMNS[field]
     if descending:
