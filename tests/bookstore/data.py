@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.management import call_command
+from django.db.models import Count
 
 from bookstore.models import Author, Book
 
@@ -30,7 +31,8 @@ class Picked:
 
         def setup() -> None:
             seed(books)
-            author = max(Author.objects.all(), key=lambda a: a.books.count())
+            author = Author.objects.annotate(n=Count("books")).order_by("-n", "id").first()
+            assert author is not None
             book = Book.objects.filter(author=author).order_by("id").first()
             assert book is not None
             self.book_id, self.author_id, self.author_name = book.pk, author.pk, author.name
