@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from dtos.authors import AuthorRef
-from dtos.base import DTO, NotLoaded
+from dtos.base import DTO
 from dtos.publishers import PublisherRef
 
 MAX_SEARCH_LENGTH = 200
@@ -113,7 +113,7 @@ class BookDetail(DTO):
     author: AuthorRef
     publisher: PublisherRef | None
     tags: tuple[str, ...]
-    reviews: tuple[ReviewDTO, ...] | NotLoaded
+    reviews: tuple[ReviewDTO, ...]
     review_count: int
     average_rating: float | None
     stars_1: int

@@ -25,9 +25,14 @@ class Picked:
         self.book_id = 0
         self.author_id = 0
         self.author_name = ""
+        self.tag = ""
+        self.title_word = ""
 
     def seeder(self, books: int) -> Callable[[], None]:
-        """Return a setup that seeds ``books`` books and picks the most prolific author's book."""
+        """Return a setup seeding ``books`` books; it picks the top author's first book.
+
+        The picked book matches ``tag``, ``title_word`` and ``author_id``.
+        """
 
         def setup() -> None:
             seed(books)
@@ -36,6 +41,8 @@ class Picked:
             book = Book.objects.filter(author=author).order_by("id").first()
             assert book is not None
             self.book_id, self.author_id, self.author_name = book.pk, author.pk, author.name
+            self.tag = book.tags.order_by("name").values_list("name", flat=True)[0]
+            self.title_word = book.title.split()[-1]
 
         return setup
 
