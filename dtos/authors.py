@@ -49,3 +49,11 @@ class AuthorPage(DTO):
     page: int
     pages: int
     total: int
+
+
+class AuthorBooks(DTO):
+    """An author with all their books (the flipped query of the pitfalls report)."""
+
+    id: int
+    name: str
+    books: tuple[AuthorBook, ...]

@@ -122,3 +122,19 @@ class BookDetail(DTO):
     stars_4: int
     stars_5: int
     on_hand: int | None
+
+
+class BookByline(DTO):
+    """A book's title and its author: what a byline needs."""
+
+    id: int
+    title: str
+    author: AuthorRef
+
+
+class BookReviews(DTO):
+    """A book with some of its reviews (which ones is the plan's choice)."""
+
+    id: int
+    title: str
+    reviews: tuple[ReviewDTO, ...]

@@ -8,7 +8,7 @@ the same author.
 from django.db.models import Count
 
 from bookstore.models import Author, Book
-from dtos.authors import AuthorBook, AuthorDetail, AuthorPage, AuthorRef, AuthorRow
+from dtos.authors import AuthorBook, AuthorBooks, AuthorDetail, AuthorPage, AuthorRef, AuthorRow
 from repos.observe import query_budget
 from repos.plan import Many, Plan, count, fetch_all, fetch_one
 
@@ -23,6 +23,13 @@ AUTHOR_DETAIL = Plan(
     AuthorDetail,
     fields={"book_count": Count("books")},
     relations={"books": Many(AUTHOR_BOOK, order_by=("-published", "-id"), limit=LATEST_BOOKS)},
+)
+
+# Books without their tags (AuthorBook.tags is NotLoaded): the pitfalls report compares this
+# with select_related, which loads no tags either.
+AUTHOR_BOOK_BARE = Plan(Book, AuthorBook, name="AuthorBook from Book (no tags)")
+AUTHOR_BOOKS = Plan(
+    Author, AuthorBooks, relations={"books": Many(AUTHOR_BOOK_BARE, order_by=("id",))}
 )
 
 
@@ -88,3 +95,17 @@ def list_author_books(*, author_id: int, limit: int = 6) -> list[AuthorBook]:
     """
     books = Book.objects.filter(author_id=author_id).order_by("-published", "-id")[:limit]
     return fetch_all(AUTHOR_BOOK, books)
+
+
+@query_budget(AUTHOR_BOOKS)
+def get_author_books(author_id: int) -> AuthorBooks:
+    """Return author ``author_id`` with all their books (tags not loaded): 2 queries.
+
+    One author DTO holds the books: the flipped query, not one joined author per book row.
+    Raises ``NotFound``.
+
+    Example::
+
+        len(get_author_books(7).books)
+    """
+    return fetch_one(AUTHOR_BOOKS, Author.objects.all(), pk=author_id)

@@ -15,9 +15,11 @@ from django.db.models.functions import Cast, Coalesce
 from bookstore.models import Book, Review
 from dtos.books import (
     DEFAULT_PAGE_SIZE,
+    BookByline,
     BookDetail,
     BookFilters,
     BookPage,
+    BookReviews,
     BookRow,
     BookSummary,
     ReviewDTO,
@@ -60,6 +62,17 @@ BOOK_DETAIL = Plan(
         "reviews": Many(REVIEW, order_by=("-created", "-id"), limit=5),
     },
 )
+
+BYLINE = Plan(Book, BookByline, relations={"author": One(AUTHOR_REF)})
+
+
+def good_reviews_plan(min_rating: int) -> Plan[Book, BookReviews]:
+    """Return the plan of books with their reviews rated ``min_rating`` or more."""
+    good = Q(rating__gte=min_rating)
+    return Plan(Book, BookReviews, relations={"reviews": Many(REVIEW, filter=good)})
+
+
+GOOD_REVIEWS = good_reviews_plan(4)
 
 RATING_KEY = "sort_rating"
 # The column each sort reads; "rating" is the average rating, 0 for a book without reviews.
@@ -231,3 +244,27 @@ def stream_books(*, filters: BookFilters, chunk_size: int = 2000) -> Iterator[Bo
             writer.writerow([row.id, row.title])
     """
     return stream(BOOK_ROW, sorted_books(filters), chunk_size=chunk_size)
+
+
+@query_budget(BYLINE)
+def list_bylines(*, limit: int = 100) -> list[BookByline]:
+    """Return the first ``limit`` books by id with their authors (1 query, author joined).
+
+    Example::
+
+        [author_name_length(book.author) for book in list_bylines(limit=10)]
+    """
+    return fetch_all(BYLINE, Book.objects.order_by("id")[:limit])
+
+
+@query_budget(GOOD_REVIEWS)
+def list_good_reviews(*, limit: int = 100) -> list[BookReviews]:
+    """Return the first ``limit`` books by id, each with its reviews rated 4 or 5 (2 queries).
+
+    The filter runs in the database, per book, in the one reviews query.
+
+    Example::
+
+        [len(book.reviews) for book in list_good_reviews(limit=10)]
+    """
+    return fetch_all(GOOD_REVIEWS, Book.objects.order_by("id")[:limit])

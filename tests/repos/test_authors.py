@@ -10,6 +10,7 @@ from repos.authors import (
     PageOutOfRange,
     count_authors,
     get_author,
+    get_author_books,
     list_author_books,
     list_authors,
 )
@@ -29,6 +30,7 @@ pytestmark = pytest.mark.django_db
         (lambda p: count_authors(), 1),
         (lambda p: get_author(p.author_id), 3),
         (lambda p: list_author_books(author_id=p.author_id, limit=6), 2),
+        (lambda p: get_author_books(p.author_id), 2),
         (lambda p: list_publishers(), 1),
         (lambda p: list_tags(), 1),
         (lambda p: get_tag("poetry"), 1),
@@ -38,6 +40,7 @@ pytestmark = pytest.mark.django_db
         "count_authors",
         "get_author",
         "list_author_books",
+        "get_author_books",
         "list_publishers",
         "list_tags",
         "get_tag",
@@ -114,3 +117,12 @@ def test_publishers_and_tags_carry_book_counts() -> None:
 def test_get_tag_raises_not_found() -> None:
     with pytest.raises(NotFound, match="Tag matching"):
         get_tag("no-such-tag")
+
+
+def test_get_author_books_holds_every_book_once() -> None:
+    seed(60)
+    author = Author.objects.order_by("id").first()
+    assert author is not None
+    found = get_author_books(author.pk)
+    expected = Book.objects.filter(author=author).order_by("id").values_list("id", flat=True)
+    assert [book.id for book in found.books] == list(expected)

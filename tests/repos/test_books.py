@@ -14,6 +14,8 @@ from repos.books import (
     count_books,
     get_book,
     list_books,
+    list_bylines,
+    list_good_reviews,
     list_recent_books,
     stream_books,
 )
@@ -58,6 +60,8 @@ def walk(filters: BookFilters, *, limit: int) -> list[BookRow]:
         ("count_books", lambda p: count_books(filters=BookFilters(q="the")), 1),
         ("book_exists", lambda p: book_exists(filters=BookFilters(tag="poetry")), 1),
         ("list_recent_books", lambda p: list_recent_books(limit=12), 1),
+        ("list_bylines", lambda p: list_bylines(limit=8), 1),
+        ("list_good_reviews", lambda p: list_good_reviews(limit=8), 2),
     ],
 )
 def test_query_count_is_pinned_and_flat(
@@ -242,3 +246,20 @@ def test_recent_books_are_newest_first() -> None:
     published: list[date] = [book.published for book in recent]
     assert published == sorted(published, reverse=True)
     assert published[0] == max(Book.objects.values_list("published", flat=True))
+
+
+def test_good_reviews_are_filtered_in_the_database() -> None:
+    seed(20)
+    for book in list_good_reviews(limit=20):
+        expected = Review.objects.filter(book_id=book.id, rating__gte=4)
+        assert sorted(r.id for r in book.reviews) == sorted(expected.values_list("id", flat=True))
+
+
+def test_bylines_share_one_author_dto_per_author() -> None:
+    seed(40)
+    bylines = list_bylines(limit=40)
+    by_author: dict[int, set[int]] = {}
+    for book in bylines:
+        by_author.setdefault(book.author.id, set()).add(id(book.author))
+    assert all(len(objects) == 1 for objects in by_author.values())
+    assert len(bylines) == 40
