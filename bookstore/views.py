@@ -1,12 +1,120 @@
-"""HTTP views: parse input, call repositories, render DTOs."""
+"""HTTP views for books: parse input, call repositories and services, render DTOs.
 
-from django.http import HttpRequest, HttpResponse
+Every page renders inside ``render_without_queries``: templates receive DTOs only, and the
+zone proves (in DEBUG and tests) that rendering cannot query.
+"""
 
-from repos.books import list_recent_books
+import csv
+from collections.abc import Iterator
+from datetime import date
+
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+
+from bookstore import views_params as params
+from bookstore.services.authors import more_by_author
+from bookstore.services.pricing import sale_price
+from bookstore.services.ratings import rating_summary
+from dtos.books import SORT_KEYS, BookRow
+from repos.authors import list_author_books
+from repos.books import count_books, get_book, list_books, list_recent_books, stream_books
 from repos.observe import render_without_queries
+from repos.tags import list_tags
+
+EXPORT_CHUNK_SIZE = 2000
+CSV_HEADER = (
+    "id",
+    "title",
+    "isbn",
+    "price",
+    "published",
+    "author",
+    "publisher",
+    "tags",
+    "reviews",
+    "average_rating",
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Show the most recently published books."""
+    """Show the most recently published books (1 query)."""
     books = list_recent_books(limit=12)
     return render_without_queries(request, "bookstore/home.html", {"books": books})
+
+
+@params.handles_bad_input
+def book_list(request: HttpRequest) -> HttpResponse:
+    """List books with filters, a sort and keyset pages (4 queries)."""
+    filters = params.book_filters(request.GET)
+    page = list_books(
+        filters=filters, cursor=params.cursor(request.GET), limit=params.page_size(request.GET)
+    )
+    context = {
+        "page": page,
+        "filters": filters,
+        "total": count_books(filters=filters),
+        "tags": list_tags(),
+        "sorts": SORT_KEYS,
+        "is_first_page": params.cursor(request.GET) is None,
+        "today": date.today(),
+    }
+    return render_without_queries(request, "bookstore/book_list.html", context)
+
+
+@params.handles_bad_input
+def book_detail(request: HttpRequest, book_id: int) -> HttpResponse:
+    """Show one book: author, publisher, tags, latest reviews, ratings, stock (5 queries)."""
+    book = get_book(book_id)
+    others = list_author_books(author_id=book.author.id, limit=6)
+    context = {
+        "book": book,
+        "ratings": rating_summary(book),
+        "sale_price": sale_price(book, today=date.today()),
+        "more": more_by_author(book, others, limit=5),
+    }
+    return render_without_queries(request, "bookstore/book_detail.html", context)
+
+
+class _LineBuffer:
+    """A file for ``csv.writer`` that keeps only the last line written."""
+
+    line = ""
+
+    def write(self, text: str) -> None:
+        """Keep ``text`` (one CSV line)."""
+        self.line = text
+
+
+def _export_values(row: BookRow) -> tuple[object, ...]:
+    return (
+        row.id,
+        row.title,
+        row.isbn,
+        row.price,
+        row.published.isoformat(),
+        row.author_name,
+        row.publisher_name or "",
+        ";".join(row.tags),
+        row.review_count,
+        "" if row.average_rating is None else f"{row.average_rating:.2f}",
+    )
+
+
+def export_lines(rows: Iterator[BookRow]) -> Iterator[str]:
+    """Yield the CSV header, then one line per row, as the rows stream in."""
+    buffer = _LineBuffer()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    yield buffer.line
+    for row in rows:
+        writer.writerow(_export_values(row))
+        yield buffer.line
+
+
+@params.handles_bad_input
+def book_export(request: HttpRequest) -> StreamingHttpResponse:
+    """Stream the filtered books as CSV (1 query + 1 per 2,000 books, constant memory)."""
+    filters = params.book_filters(request.GET)
+    rows = stream_books(filters=filters, chunk_size=EXPORT_CHUNK_SIZE)
+    response = StreamingHttpResponse(export_lines(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="books.csv"'
+    return response

@@ -1,18 +1,140 @@
-"""DTOs for books: pure data, no Django."""
+"""DTOs for books: pure data, no Django.
 
-from datetime import date
+``BookFilters`` is the one description of "which books, in which order" that the HTML page,
+the JSON API and the CSV export share; pydantic validates it at the HTTP edge.
+"""
+
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import Field, model_validator
+
+from dtos.authors import AuthorRef
+from dtos.base import DTO
+from dtos.publishers import PublisherRef
+
+MAX_SEARCH_LENGTH = 200
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+SortKey = Literal[
+    "title", "-title", "price", "-price", "published", "-published", "rating", "-rating"
+]
+SORT_KEYS: tuple[SortKey, ...] = (
+    "title",
+    "-title",
+    "price",
+    "-price",
+    "published",
+    "-published",
+    "rating",
+    "-rating",
+)
+PRICE_RANGE_REVERSED = "price_min must not be greater than price_max."
 
 
-class BookSummary(BaseModel):
+class BookFilters(DTO):
+    """Which books to list and in which order (``-`` sorts descending); all optional."""
+
+    tag: str | None = Field(default=None, max_length=50)
+    author: int | None = Field(default=None, ge=1)
+    publisher: int | None = Field(default=None, ge=1)
+    price_min: Decimal | None = Field(default=None, ge=0, max_digits=8, decimal_places=2)
+    price_max: Decimal | None = Field(default=None, ge=0, max_digits=8, decimal_places=2)
+    q: str | None = Field(default=None, max_length=MAX_SEARCH_LENGTH)
+    sort: SortKey = "title"
+
+    @model_validator(mode="after")
+    def _price_range_in_order(self) -> "BookFilters":
+        if (
+            self.price_min is not None
+            and self.price_max is not None
+            and self.price_min > self.price_max
+        ):
+            raise ValueError(PRICE_RANGE_REVERSED)
+        return self
+
+
+class BookSummary(DTO):
     """A book as the home page lists it."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: int
     title: str
     price: Decimal
     published: date
     author_name: str
+
+
+class BookRow(DTO):
+    """A book as the list, the API and the CSV export show it."""
+
+    id: int
+    title: str
+    isbn: str
+    price: Decimal
+    published: date
+    author_id: int
+    author_name: str
+    publisher_name: str | None
+    tags: tuple[str, ...]
+    review_count: int
+    average_rating: float | None
+
+
+class BookPage(DTO):
+    """One page of books and the cursor of the next page (None on the last page)."""
+
+    items: tuple[BookRow, ...]
+    next_cursor: str | None
+
+
+class ReviewDTO(DTO):
+    """A reader's review."""
+
+    id: int
+    rating: int
+    body: str
+    created: datetime
+
+
+class BookDetail(DTO):
+    """A book with everything its page shows.
+
+    ``stars_1`` .. ``stars_5`` count the reviews of each rating (the rating summary's input);
+    ``on_hand`` is None when the book has no stock row.
+    """
+
+    id: int
+    title: str
+    isbn: str
+    price: Decimal
+    published: date
+    author: AuthorRef
+    publisher: PublisherRef | None
+    tags: tuple[str, ...]
+    reviews: tuple[ReviewDTO, ...]
+    review_count: int
+    average_rating: float | None
+    stars_1: int
+    stars_2: int
+    stars_3: int
+    stars_4: int
+    stars_5: int
+    on_hand: int | None
+
+
+class BookByline(DTO):
+    """A book's title and its author: what a byline needs."""
+
+    id: int
+    title: str
+    author: AuthorRef
+
+
+class BookReviews(DTO):
+    """A book with some of its reviews (which ones is the plan's choice)."""
+
+    id: int
+    title: str
+    reviews: tuple[ReviewDTO, ...]

@@ -1,9 +1,225 @@
-"""Reads of books."""
+"""Reads of books: the list (filters, sort, keyset pages), the detail page, counts, the export.
 
-from bookstore.models import Book
-from dtos.books import BookSummary
+Each function's plan sits above it and its query budget is pinned by ``@query_budget`` and by
+``tests/repos/test_books.py``.
+"""
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce
+
+from bookstore.models import Book, Review
+from dtos.books import (
+    DEFAULT_PAGE_SIZE,
+    BookByline,
+    BookDetail,
+    BookFilters,
+    BookPage,
+    BookReviews,
+    BookRow,
+    BookSummary,
+    ReviewDTO,
+)
+from repos.authors import AUTHOR_REF
+from repos.cursors import Cursor, InvalidCursor, decode_cursor, encode_cursor
+from repos.observe import query_budget
+from repos.plan import Many, One, Plan, count, exists, fetch_all, fetch_one, stream
+from repos.publishers import PUBLISHER_REF
+
+REVIEW = Plan(Review, ReviewDTO)
+RECENT_BOOK = Plan(Book, BookSummary, fields={"author_name": "author__name"})
+
+BOOK_ROW = Plan(
+    Book,
+    BookRow,
+    fields={
+        "author_id": "author_id",
+        "author_name": "author__name",
+        "publisher_name": "publisher__name",
+        "review_count": Count("reviews"),
+        "average_rating": Avg("reviews__rating"),
+    },
+    relations={"tags": Many(scalar="name", order_by=("name",))},
+)
+
+BOOK_DETAIL = Plan(
+    Book,
+    BookDetail,
+    fields={
+        "review_count": Count("reviews"),
+        "average_rating": Avg("reviews__rating"),
+        **{f"stars_{n}": Count("reviews", filter=Q(reviews__rating=n)) for n in range(1, 6)},
+        "on_hand": "stock__on_hand",
+    },
+    relations={
+        "author": One(AUTHOR_REF),
+        "publisher": One(PUBLISHER_REF),
+        "tags": Many(scalar="name", order_by=("name",)),
+        "reviews": Many(REVIEW, order_by=("-created", "-id"), limit=5),
+    },
+)
+
+BYLINE = Plan(Book, BookByline, relations={"author": One(AUTHOR_REF)})
 
 
+def good_reviews_plan(min_rating: int) -> Plan[Book, BookReviews]:
+    """Return the plan of books with their reviews rated ``min_rating`` or more."""
+    good = Q(rating__gte=min_rating)
+    return Plan(Book, BookReviews, relations={"reviews": Many(REVIEW, filter=good)})
+
+
+GOOD_REVIEWS = good_reviews_plan(4)
+
+RATING_KEY = "sort_rating"
+# The column each sort reads; "rating" is the average rating, 0 for a book without reviews.
+SORT_COLUMNS = {"title": "title", "price": "price", "published": "published", "rating": RATING_KEY}
+
+
+def filtered_books(filters: BookFilters) -> QuerySet[Book]:
+    """Return the books matching ``filters``, unordered (runs no query).
+
+    ``q`` matches titles case-insensitively as plain text: Django escapes ``%`` and ``_``.
+    """
+    books = Book.objects.all()
+    if filters.tag is not None:
+        tagged = Book.tags.through.objects.filter(book_id=OuterRef("pk"), tag__name=filters.tag)
+        books = books.filter(Exists(tagged))
+    if filters.author is not None:
+        books = books.filter(author_id=filters.author)
+    if filters.publisher is not None:
+        books = books.filter(publisher_id=filters.publisher)
+    if filters.price_min is not None:
+        books = books.filter(price__gte=filters.price_min)
+    if filters.price_max is not None:
+        books = books.filter(price__lte=filters.price_max)
+    if filters.q:
+        books = books.filter(title__icontains=filters.q)
+    return books
+
+
+def sorted_books(filters: BookFilters) -> QuerySet[Book]:
+    """Return ``filtered_books(filters)`` in the order of ``filters.sort``, ties broken by id."""
+    books = filtered_books(filters)
+    field, descending = _sort_field(filters.sort)
+    if field == "rating":
+        # Cast: PostgreSQL averages integers as numeric (20 digits), which a float read back
+        # from a cursor never equals; compared as double precision, it does.
+        rating = Cast(Coalesce(Avg("reviews__rating"), Value(0.0)), FloatField())
+        books = books.annotate(**{RATING_KEY: rating})
+    column = SORT_COLUMNS[field]
+    if descending:
+        return books.order_by(F(column).desc(), "-id")
+    return books.order_by(F(column).asc(), "id")
+
+
+def _sort_field(sort: str) -> tuple[str, bool]:
+    return sort.removeprefix("-"), sort.startswith("-")
+
+
+def _after(books: QuerySet[Book], sort: str, cursor: Cursor) -> QuerySet[Book]:
+    """Keep the rows after ``cursor`` in ``sort`` order (keyset: no OFFSET, index friendly)."""
+    field, descending = _sort_field(sort)
+    column = SORT_COLUMNS[field]
+    value = _cursor_value(field, cursor.value)
+    beyond = "lt" if descending else "gt"
+    return books.filter(
+        Q(**{f"{column}__{beyond}": value}) | Q(**{column: value, f"id__{beyond}": cursor.last_id})
+    )
+
+
+def _cursor_value(field: str, raw: str | float) -> Any:
+    try:
+        if field == "rating":
+            return float(raw)
+        if not isinstance(raw, str):
+            raise ValueError(raw)
+        if field == "price":
+            return Decimal(raw)
+        if field == "published":
+            return date.fromisoformat(raw)
+    except (ArithmeticError, ValueError) as exc:
+        raise InvalidCursor(f"its {field} value is not valid") from exc
+    return raw
+
+
+def _sort_value(field: str, row: BookRow) -> str | float:
+    if field == "rating":
+        return row.average_rating or 0.0
+    if field == "price":
+        return str(row.price)
+    if field == "published":
+        return row.published.isoformat()
+    return row.title
+
+
+@query_budget(BOOK_ROW)
+def list_books(
+    *, filters: BookFilters, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
+) -> BookPage:
+    """Return one page of books matching ``filters``, and the cursor of the next page.
+
+    2 queries (books with author, publisher and review aggregates; their tags). Raises
+    ``InvalidCursor`` for a cursor that is malformed, altered or made for another sort.
+
+    Example::
+
+        page = list_books(filters=BookFilters(tag="poetry", sort="-price"), limit=20)
+        more = list_books(filters=BookFilters(tag="poetry", sort="-price"), cursor=page.next_cursor)
+    """
+    books = sorted_books(filters)
+    if cursor is not None:
+        books = _after(books, filters.sort, decode_cursor(cursor, sort=filters.sort))
+    rows = fetch_all(BOOK_ROW, books[: limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        field, _ = _sort_field(filters.sort)
+        value = _sort_value(field, last)
+        next_cursor = encode_cursor(sort=filters.sort, value=value, last_id=last.id)
+    return BookPage(items=tuple(rows[:limit]), next_cursor=next_cursor)
+
+
+@query_budget(1)
+def count_books(*, filters: BookFilters) -> int:
+    """Return how many books match ``filters`` (1 query, ``COUNT(*)``, loads no row).
+
+    Example::
+
+        count_books(filters=BookFilters(q="night"))  # -> 12
+    """
+    return count(filtered_books(filters))
+
+
+@query_budget(1)
+def book_exists(*, filters: BookFilters) -> bool:
+    """Return True if at least one book matches ``filters`` (1 query, ``LIMIT 1``).
+
+    Example::
+
+        book_exists(filters=BookFilters(tag="poetry"))  # -> True
+    """
+    return exists(filtered_books(filters))
+
+
+@query_budget(BOOK_DETAIL)
+def get_book(book_id: int) -> BookDetail:
+    """Return the book ``book_id`` with author, publisher, tags, 5 latest reviews and stock.
+
+    3 queries (the book with its joins and rating counts; tags; reviews). Raises ``NotFound``.
+
+    Example::
+
+        book = get_book(42)
+        book.author.name, book.reviews[0].rating
+    """
+    return fetch_one(BOOK_DETAIL, Book.objects.all(), pk=book_id)
+
+
+@query_budget(RECENT_BOOK)
 def list_recent_books(*, limit: int = 10) -> list[BookSummary]:
     """Return the ``limit`` most recently published books, newest first (1 query).
 
@@ -12,16 +228,43 @@ def list_recent_books(*, limit: int = 10) -> list[BookSummary]:
         for book in list_recent_books(limit=5):
             print(book.title, book.author_name)
     """
-    rows = Book.objects.order_by("-published", "-id").values(
-        "id", "title", "price", "published", "author__name"
-    )[:limit]
-    return [
-        BookSummary(
-            id=row["id"],
-            title=row["title"],
-            price=row["price"],
-            published=row["published"],
-            author_name=row["author__name"],
-        )
-        for row in rows
-    ]
+    return fetch_all(RECENT_BOOK, Book.objects.order_by("-published", "-id")[:limit])
+
+
+def stream_books(*, filters: BookFilters, chunk_size: int = 2000) -> Iterator[BookRow]:
+    """Yield every book matching ``filters`` in sort order, in constant memory.
+
+    Lazy: runs 1 query for the rows (a server-side cursor on PostgreSQL) plus 1 tag query per
+    chunk of ``chunk_size`` books, as the caller iterates (not decorated with a budget: the
+    work happens after this function returns).
+
+    Example::
+
+        for row in stream_books(filters=BookFilters(tag="poetry"), chunk_size=500):
+            writer.writerow([row.id, row.title])
+    """
+    return stream(BOOK_ROW, sorted_books(filters), chunk_size=chunk_size)
+
+
+@query_budget(BYLINE)
+def list_bylines(*, limit: int = 100) -> list[BookByline]:
+    """Return the first ``limit`` books by id with their authors (1 query, author joined).
+
+    Example::
+
+        [author_name_length(book.author) for book in list_bylines(limit=10)]
+    """
+    return fetch_all(BYLINE, Book.objects.order_by("id")[:limit])
+
+
+@query_budget(GOOD_REVIEWS)
+def list_good_reviews(*, limit: int = 100) -> list[BookReviews]:
+    """Return the first ``limit`` books by id, each with its reviews rated 4 or 5 (2 queries).
+
+    The filter runs in the database, per book, in the one reviews query.
+
+    Example::
+
+        [len(book.reviews) for book in list_good_reviews(limit=10)]
+    """
+    return fetch_all(GOOD_REVIEWS, Book.objects.order_by("id")[:limit])

@@ -1,0 +1,54 @@
+"""HTTP views for authors, publishers and tags."""
+
+from django.http import HttpRequest, HttpResponse
+
+from bookstore import views_params as params
+from bookstore.services.authors import process_author_books
+from dtos.books import SORT_KEYS
+from repos.authors import get_author, list_authors
+from repos.books import list_books
+from repos.observe import render_without_queries
+from repos.publishers import list_publishers
+from repos.tags import get_tag
+
+MAX_PAGE = 1_000_000
+
+
+@params.handles_bad_input
+def author_list(request: HttpRequest) -> HttpResponse:
+    """List authors by name, 50 a page, with their book counts (2 queries)."""
+    number = params.whole_number(request.GET, "page", default=1, low=1, high=MAX_PAGE)
+    page = list_authors(page=number)
+    return render_without_queries(request, "bookstore/author_list.html", {"page": page})
+
+
+@params.handles_bad_input
+def author_detail(request: HttpRequest, author_id: int) -> HttpResponse:
+    """Show an author with their 10 latest books and those books' tags (3 queries)."""
+    author = get_author(author_id)
+    context = {"author": author, "report": process_author_books(author)}
+    return render_without_queries(request, "bookstore/author_detail.html", context)
+
+
+def publisher_list(request: HttpRequest) -> HttpResponse:
+    """List publishers with their book counts (1 query)."""
+    context = {"publishers": list_publishers()}
+    return render_without_queries(request, "bookstore/publisher_list.html", context)
+
+
+@params.handles_bad_input
+def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
+    """List the books of tag ``name`` with the book list's sort and pages (3 queries)."""
+    tag = get_tag(name)
+    filters = params.book_filters(request.GET, tag=tag.name)
+    page = list_books(
+        filters=filters, cursor=params.cursor(request.GET), limit=params.page_size(request.GET)
+    )
+    context = {
+        "tag": tag,
+        "page": page,
+        "filters": filters,
+        "is_first_page": params.cursor(request.GET) is None,
+        "sorts": SORT_KEYS,
+    }
+    return render_without_queries(request, "bookstore/tag_detail.html", context)

@@ -1,0 +1,11 @@
+"""DTOs for tags: pure data, no Django."""
+
+from dtos.base import DTO
+
+
+class TagRow(DTO):
+    """A tag with the number of books that carry it."""
+
+    id: int
+    name: str
+    book_count: int

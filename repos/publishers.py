@@ -1,0 +1,22 @@
+"""Reads of publishers: the list with book counts."""
+
+from django.db.models import Count
+
+from bookstore.models import Publisher
+from dtos.publishers import PublisherRef, PublisherRow
+from repos.observe import query_budget
+from repos.plan import Plan, fetch_all
+
+PUBLISHER_REF = Plan(Publisher, PublisherRef)
+PUBLISHER_ROW = Plan(Publisher, PublisherRow, fields={"book_count": Count("books")})
+
+
+@query_budget(PUBLISHER_ROW)
+def list_publishers() -> list[PublisherRow]:
+    """Return every publisher by name, with its number of books (1 query).
+
+    Example::
+
+        [(p.name, p.book_count) for p in list_publishers()]
+    """
+    return fetch_all(PUBLISHER_ROW, Publisher.objects.order_by("name", "id"))

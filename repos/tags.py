@@ -1,0 +1,32 @@
+"""Reads of tags: the list with book counts, and one tag by name."""
+
+from django.db.models import Count
+
+from bookstore.models import Tag
+from dtos.tags import TagRow
+from repos.observe import query_budget
+from repos.plan import Plan, fetch_all, fetch_one
+
+TAG_ROW = Plan(Tag, TagRow, fields={"book_count": Count("books")})
+
+
+@query_budget(TAG_ROW)
+def list_tags() -> list[TagRow]:
+    """Return every tag by name, with the number of books that carry it (1 query).
+
+    Example::
+
+        [(tag.name, tag.book_count) for tag in list_tags()]
+    """
+    return fetch_all(TAG_ROW, Tag.objects.order_by("name"))
+
+
+@query_budget(TAG_ROW)
+def get_tag(name: str) -> TagRow:
+    """Return the tag named ``name`` with its book count (1 query). Raises ``NotFound``.
+
+    Example::
+
+        get_tag("poetry").book_count
+    """
+    return fetch_one(TAG_ROW, Tag.objects.all(), name=name)

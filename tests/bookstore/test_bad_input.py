@@ -1,0 +1,91 @@
+"""Bad input on pages and API: 404 for unknown rows, 400 with a message, never a 500."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from repos.cursors import encode_cursor
+from tests.bookstore.data import make_book, seed
+
+pytestmark = pytest.mark.django_db
+
+HUGE_ID = "9" * 30
+LONG = "x" * 201
+
+PAGE_CASES = [
+    ("/books/999999/", 404, "Book matching"),
+    (f"/books/{HUGE_ID}/", 404, "does not exist"),
+    ("/authors/999999/", 404, "Author matching"),
+    ("/tags/no-such-tag/", 404, "Tag matching"),
+    ("/authors/?page=abc", 400, "page must be a whole number"),
+    ("/authors/?page=0", 400, "page must be a whole number"),
+    ("/authors/?page=99", 404, "past the last page"),
+    ("/books/?limit=abc", 400, "limit must be a whole number"),
+    ("/books/?limit=1000", 400, "limit must be a whole number"),
+    ("/books/?cursor=abc", 400, "Invalid cursor"),
+    ("/books/?price_min=-1", 400, "price_min"),
+    ("/books/?price_min=abc", 400, "price_min"),
+    ("/books/?price_min=9&price_max=1", 400, "price_min must not be greater than price_max"),
+    ("/books/?sort=password", 400, "sort"),
+    (f"/books/?q={LONG}", 400, "at most 200 characters"),
+    ("/books/?author=abc", 400, "author"),
+    ("/books/export.csv?sort=password", 400, "sort"),
+    ("/tags/poetry/?cursor=abc", 400, "Invalid cursor"),
+]
+
+
+@pytest.mark.parametrize(("url", "status", "message"), PAGE_CASES)
+def test_pages_answer_bad_input_with_a_message(
+    client: Client, url: str, status: int, message: str
+) -> None:
+    seed(3)
+    response = client.get(url)
+    assert response.status_code == status
+    assert message in response.content.decode()
+
+
+API_CASES = [
+    ("/api/books/999999", 404, "Book matching"),
+    (f"/api/books/{HUGE_ID}", 404, "does not exist"),
+    ("/api/books/0", 404, "does not exist"),
+    ("/api/books/abc", 400, "book_id"),
+    ("/api/authors/999999", 404, "Author matching"),
+    ("/api/authors?page=abc", 400, "page"),
+    ("/api/authors?page=99", 404, "past the last page"),
+    ("/api/books?page=abc&cursor=abc", 400, "Invalid cursor"),
+    ("/api/books?limit=0", 400, "limit"),
+    ("/api/books?price_min=-1", 400, "price_min"),
+    ("/api/books?price_min=9&price_max=1", 400, "price_min must not be greater"),
+    ("/api/books?sort=password", 400, "sort"),
+    (f"/api/books?q={LONG}", 400, "q"),
+]
+
+
+@pytest.mark.parametrize(("url", "status", "message"), API_CASES)
+def test_api_answers_bad_input_with_json(
+    client: Client, url: str, status: int, message: str
+) -> None:
+    seed(3)
+    response = client.get(url)
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    assert message in json.loads(response.content)["detail"]
+
+
+def test_a_cursor_of_another_sort_is_a_400(client: Client) -> None:
+    token = encode_cursor(sort="title", value="A", last_id=1)
+    assert client.get(f"/books/?sort=price&cursor={token}").status_code == 400
+    assert client.get(f"/api/books?sort=price&cursor={token}").status_code == 400
+
+
+@pytest.mark.parametrize("search", ["%", "_", "' OR 1=1 --", "\\", "%%%"])
+def test_search_with_sql_or_wildcards_finds_nothing_by_accident(
+    client: Client, search: str
+) -> None:
+    make_book("Plain title", isbn="9780000000001")
+    page = client.get("/books/", {"q": search})
+    api = client.get("/api/books", {"q": search})
+    assert page.status_code == 200
+    assert "Plain title" not in page.content.decode()
+    assert json.loads(api.content)["items"] == []

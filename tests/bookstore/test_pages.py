@@ -1,0 +1,129 @@
+"""HTML pages: pinned query counts, flat from 10 to 1,000 books, and what they show."""
+
+import re
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from bookstore.models import Author, Book, Tag
+from repos.observe.pytest_plugin import AssertConstantQueries
+from tests.bookstore.data import LARGE, SMALL, Picked, seed
+
+pytestmark = pytest.mark.django_db
+
+
+def get_ok(client: Client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.content[:500])
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (lambda p: "/", 1),
+        (lambda p: "/books/", 4),  # page of books; their tags; the count; the tag filter list
+        (lambda p: "/books/?sort=-rating&limit=50", 4),
+        (
+            lambda p: (
+                f"/books/?tag={p.tag}&price_min=0&price_max=9999&q={p.title_word}"
+                f"&author={p.author_id}&sort=-published"
+            ),
+            4,
+        ),
+        (lambda p: f"/books/{p.book_id}/", 5),  # book; tags; reviews; more by author; tags
+        (lambda p: "/authors/", 2),  # count; page
+        (lambda p: f"/authors/{p.author_id}/", 3),  # author; books; tags
+        (lambda p: "/publishers/", 1),
+        (lambda p: f"/tags/{p.tag}/", 3),  # tag; books; their tags
+    ],
+    ids=[
+        "home",
+        "books",
+        "books by rating",
+        "books filtered",
+        "book",
+        "authors",
+        "author",
+        "publishers",
+        "tag",
+    ],
+)
+def test_page_query_count_is_pinned_and_flat(
+    client: Client,
+    assert_constant_queries: AssertConstantQueries,
+    url: Callable[[Picked], str],
+    expected: int,
+) -> None:
+    picked = Picked()
+    counted = assert_constant_queries(
+        lambda: get_ok(client, url(picked)),
+        small=picked.seeder(SMALL),
+        large=picked.seeder(LARGE),
+    )
+    assert counted == expected
+
+
+def test_books_page_follows_its_next_links_through_every_book(client: Client) -> None:
+    seed(25)
+    url: str | None = "/books/?sort=-price&limit=10"
+    seen: list[str] = []
+    while url:
+        body = get_ok(client, url)
+        seen += re.findall(r'<a href="/books/(\d+)/">', body)
+        found = re.search(r'<a href="(\?[^"]*)">Next page', body)
+        url = "/books/" + found.group(1).replace("&amp;", "&") if found else None
+    expected = Book.objects.order_by("-price", "-id").values_list("id", flat=True)
+    assert seen == [str(pk) for pk in expected]
+
+
+def test_books_page_shows_filters_count_and_export_link(client: Client) -> None:
+    seed(30)
+    body = get_ok(client, "/books/?tag=poetry&sort=price")
+    total = Tag.objects.get(name="poetry").books.count()
+    assert f"{total} book" in body
+    assert '<option value="poetry" selected>' in body
+    assert 'href="/books/export.csv?tag=poetry&amp;sort=price"' in body
+
+
+def test_book_page_shows_the_book(client: Client) -> None:
+    seed(30)
+    book = Book.objects.select_related("author").order_by("id").first()
+    assert book is not None
+    body = get_ok(client, f"/books/{book.pk}/")
+    assert book.title in body
+    assert f'<a href="/authors/{book.author_id}/">{book.author.name}</a>' in body
+    assert "Ratings" in body
+    assert "Latest reviews" in body
+
+
+def test_author_page_shows_latest_books_with_tags(client: Client) -> None:
+    seed(30)
+    author = Author.objects.order_by("id").first()
+    assert author is not None
+    body = get_ok(client, f"/authors/{author.pk}/")
+    latest = Book.objects.filter(author=author).order_by("-published", "-id").first()
+    assert latest is not None
+    assert author.name in body
+    assert latest.title in body
+    for tag in latest.tags.all():
+        assert f'href="/tags/{tag.name}/"' in body
+
+
+def test_lists_link_to_their_rows(client: Client) -> None:
+    seed(30)
+    author = Author.objects.order_by("name", "id").first()
+    assert author is not None
+    assert f'href="/authors/{author.pk}/"' in get_ok(client, "/authors/")
+    assert "Publishers" in get_ok(client, "/publishers/")
+    tagged = Tag.objects.get(name="poetry").books.order_by("title", "id").first()
+    assert tagged is not None
+    assert tagged.title in get_ok(client, "/tags/poetry/")
+
+
+def test_every_page_has_the_nav(client: Client) -> None:
+    seed(5)
+    for url in ["/", "/books/", "/authors/", "/publishers/", "/tags/poetry/"]:
+        body = get_ok(client, url)
+        assert '<a href="/authors/">Authors</a>' in body, url
