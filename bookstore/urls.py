@@ -1,12 +1,13 @@
 """URL routes of the bookstore."""
 
 from django.apps import apps
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from bookstore import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
+    path("", include("bookstore.urls_writes")),
 ]
 
 if apps.is_installed("debug_toolbar"):  # DEBUG only: see settings.py
