@@ -25,7 +25,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Router, Status
 from ninja.params.functions import Header, Path
 from ninja.security import HttpBasicAuth, django_auth
 from pydantic import BaseModel, ConfigDict
@@ -99,7 +99,7 @@ IdempotencyKeyHeader = Annotated[
         description="Retrying with the same key returns the same order instead of a new one.",
     ),
 ]
-type Answer[T] = tuple[int, T | Problem]
+type Answer[T] = Status[T | Problem]
 
 REFUSALS: tuple[tuple[type[Exception], int], ...] = (
     (NotFound, 404),
@@ -113,16 +113,16 @@ ERROR_RESPONSES: dict[int, type[Problem]] = dict.fromkeys((401, 403, 404, 409, 4
 
 
 def _answer[T](status: int, write: Callable[[], T]) -> Answer[T]:
-    """Run ``write``; return ``(status, result)`` or the refusal's status and ``Problem``."""
+    """Run ``write``; answer ``status`` and its result, or the refusal's status and ``Problem``."""
     try:
-        return status, write()
+        return Status(status, write())
     except (NotFound, WriteError) as error:
         for kind, refusal_status in REFUSALS:
             if isinstance(error, kind):
-                return refusal_status, Problem(detail=str(error))
+                return Status(refusal_status, Problem(detail=str(error)))
         raise
     except (OperationalError, InterfaceError):
-        return 503, Problem(detail=DATABASE_UNAVAILABLE)
+        return Status(503, Problem(detail=DATABASE_UNAVAILABLE))
 
 
 def _require(request: HttpRequest, permission: str, action: str) -> Problem | None:
@@ -136,7 +136,7 @@ def _require(request: HttpRequest, permission: str, action: str) -> Problem | No
 def create_book(request: HttpRequest, payload: BookInput) -> Answer[BookRecord]:
     """Create a book."""
     if (denied := _require(request, "bookstore.add_book", "create books")) is not None:
-        return 403, denied
+        return Status(403, denied)
     return _answer(201, lambda: book_writes.create_book(book=payload))
 
 
@@ -144,7 +144,7 @@ def create_book(request: HttpRequest, payload: BookInput) -> Answer[BookRecord]:
 def replace_book(request: HttpRequest, book_id: BookId, payload: BookInput) -> Answer[BookRecord]:
     """Replace every field of a book."""
     if (denied := _require(request, "bookstore.change_book", "change books")) is not None:
-        return 403, denied
+        return Status(403, denied)
     return _answer(200, lambda: book_writes.replace_book(book_id=book_id, book=payload))
 
 
@@ -152,7 +152,7 @@ def replace_book(request: HttpRequest, book_id: BookId, payload: BookInput) -> A
 def patch_book(request: HttpRequest, book_id: BookId, payload: BookPatch) -> Answer[BookRecord]:
     """Change some fields of a book (``publisher_id: null`` removes the publisher)."""
     if (denied := _require(request, "bookstore.change_book", "change books")) is not None:
-        return 403, denied
+        return Status(403, denied)
     return _answer(200, lambda: book_writes.patch_book(book_id=book_id, changes=payload))
 
 
@@ -170,12 +170,13 @@ def place_order(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Answer[OrderDTO]:
     """Place an order; 201 when placed now, 200 when an earlier request with the key placed it."""
-    status, result = _answer(
+    answer = _answer(
         201, lambda: orders.place_order(order=payload, idempotency_key=idempotency_key)
     )
-    if isinstance(result, Problem):
-        return status, result
-    if result.replayed:
+    placed = answer.value
+    if isinstance(placed, Problem):
+        return Status(answer.status_code, placed)
+    if placed.replayed:
         response[REPLAYED_HEADER] = "true"
-        return 200, result.order
-    return 201, result.order
+        return Status(200, placed.order)
+    return Status(201, placed.order)
