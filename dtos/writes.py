@@ -86,7 +86,9 @@ def _valid_isbn(value: str) -> str:
     if len(digits) != 13 or not digits.isascii() or not digits.isdigit():
         raise ValueError(ISBN_FORMAT.format(value=value))
     if not isbn13_is_valid(digits):
-        raise ValueError(ISBN_CHECKSUM.format(value=digits, expected=_isbn13_check_digit(digits[:12])))
+        raise ValueError(
+            ISBN_CHECKSUM.format(value=digits, expected=_isbn13_check_digit(digits[:12]))
+        )
     return digits
 
 
