@@ -1,5 +1,6 @@
 """The load driver's parsing and safety rails (``make load`` itself runs outside the suite)."""
 
+import re
 import socket
 
 import pytest
@@ -50,6 +51,6 @@ def test_free_port_is_on_loopback_and_bindable() -> None:
 def test_refuses_a_remote_database() -> None:
     with pytest.raises(
         SystemExit,
-        match=NOT_LOCAL.format(host="db.example").replace("(", r"\(").replace(")", r"\)"),
+        match=re.escape(NOT_LOCAL.format(host="db.example")),
     ):
         ensure_database("postgres://u@db.example:5432/x")
