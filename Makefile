@@ -10,12 +10,17 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/bookstore
 DEMO_DB ?= sqlite:///$(CURDIR)/db.sqlite3
 DEMO_BOOKS ?= 2000
 PYTEST_ARGS ?=
+# make load: the database it seeds (created if missing), the paths it drives, the duration.
+LOAD_DB ?= postgres://postgres@127.0.0.1:5432/writes_load
+LOAD_PATHS ?=
+LOAD_ARGS ?= --duration 30 --books 10000
 
-.PHONY: help venv demo test lint typecheck test-sqlite test-postgres clean
+.PHONY: help venv demo test lint typecheck test-sqlite test-postgres load clean
 
 help:
 	@echo "make demo   - install, migrate, seed and serve the bookstore at http://127.0.0.1:8000/"
 	@echo "make test   - lint, type-check, and run the tests on SQLite and PostgreSQL"
+	@echo "make load   - gunicorn on 127.0.0.1 + seeded PostgreSQL, 30 s of wrk (LOAD_PATHS=...)"
 
 venv: $(STAMP)
 
@@ -58,6 +63,11 @@ test-postgres: $(STAMP)
 	fi
 
 test: lint typecheck test-sqlite test-postgres
+
+# Installs wrk (Debian) when missing; bounded by --duration and --max-requests; 127.0.0.1 only.
+load: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(PY) -m bench.load --database-url "$(LOAD_DB)" $(LOAD_ARGS) $(LOAD_PATHS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -12,6 +12,8 @@ from ninja import NinjaAPI, Query
 from ninja.errors import ValidationError
 from pydantic import Field
 
+from bookstore import api_writes
+from bookstore.api_routes import routes
 from bookstore.views_params import MAX_ID
 from dtos.authors import AuthorDetail, AuthorPage
 from dtos.base import DTO
@@ -84,7 +86,7 @@ def _known_id(model: str, value: int) -> int:
     return value
 
 
-@api.get("/books", response={200: BookPage, 400: ErrorDTO}, tags=["books"])
+@routes.get("/books", response={200: BookPage, 400: ErrorDTO}, tags=["books"])
 def books(
     request: HttpRequest, filters: Query[BookFilters], page: Query[BookPageParams]
 ) -> BookPage:
@@ -92,19 +94,24 @@ def books(
     return list_books(filters=filters, cursor=page.cursor, limit=page.limit)
 
 
-@api.get("/books/{book_id}", response={200: BookDetail, 404: ErrorDTO}, tags=["books"])
+@routes.get("/books/{book_id}", response={200: BookDetail, 404: ErrorDTO}, tags=["books"])
 def book(request: HttpRequest, book_id: int) -> BookDetail:
     """One book with author, publisher, tags, 5 latest reviews, rating counts, stock (3 queries)."""
     return get_book(_known_id("Book", book_id))
 
 
-@api.get("/authors", response={200: AuthorPage, 400: ErrorDTO, 404: ErrorDTO}, tags=["authors"])
+@routes.get("/authors", response={200: AuthorPage, 400: ErrorDTO, 404: ErrorDTO}, tags=["authors"])
 def authors(request: HttpRequest, params: Query[AuthorPageParams]) -> AuthorPage:
     """List authors by name, 50 a page, with book counts (2 queries)."""
     return list_authors(page=params.page)
 
 
-@api.get("/authors/{author_id}", response={200: AuthorDetail, 404: ErrorDTO}, tags=["authors"])
+@routes.get("/authors/{author_id}", response={200: AuthorDetail, 404: ErrorDTO}, tags=["authors"])
 def author(request: HttpRequest, author_id: int) -> AuthorDetail:
     """One author with their 10 latest books, each with its tags (3 queries)."""
     return get_author(_known_id("Author", author_id))
+
+
+# Reads above, writes (authenticated) in api_writes: all on one router, see api_routes.
+assert api_writes.WRITE_AUTH  # imported for its routes
+api.add_router("/", routes)

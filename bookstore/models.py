@@ -138,6 +138,11 @@ class Order(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
     created = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    # A client's retry token (the Idempotency-Key header): unique, so two concurrent requests
+    # with one key cannot both insert; NULL for orders placed without one.
+    idempotency_key = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    # sha256 of what the keyed request asked for: a retry must ask for the same thing.
+    request_fingerprint = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-created", "-id"]

@@ -7,6 +7,18 @@ Everything that differs between machines comes from the environment:
 - ``DEBUG``: ``1``/``true``/``yes`` turns it on; off unless asked (``make demo`` asks).
 - ``SECRET_KEY``: required when DEBUG is off; a fixed, insecure key is used only in DEBUG.
 - ``ALLOWED_HOSTS``: comma-separated; default ``127.0.0.1,localhost``.
+- ``CSRF_TRUSTED_ORIGINS``: comma-separated origins (``https://shop.example``); default none.
+- HTTPS, each safe by default when DEBUG is off (and relaxed when it is on):
+  ``SECURE_SSL_REDIRECT`` (on), ``SECURE_HSTS_SECONDS`` (31536000, one year),
+  ``SECURE_HSTS_INCLUDE_SUBDOMAINS`` (on), ``SECURE_HSTS_PRELOAD`` (on),
+  ``SESSION_COOKIE_SECURE`` and ``CSRF_COOKIE_SECURE`` (on).
+- ``SECURE_PROXY_SSL_HEADER``: the header a TLS-terminating proxy sets, e.g.
+  ``HTTP_X_FORWARDED_PROTO`` (then ``https`` in it means the request was secure); default none.
+- ``REPOS_QUERY_MIDDLEWARE``: run the query middleware (``Server-Timing``) even without DEBUG;
+  ``make load`` sets it to count queries per request.
+
+With DEBUG off and these defaults, ``manage.py check --deploy`` reports no issue
+(``tests/writes/test_deploy.py``).
 """
 
 import importlib.util
@@ -34,19 +46,52 @@ def env_flag(name: str, *, default: bool = False) -> bool:
 
 DEBUG = env_flag("DEBUG")
 
+MISSING_SECRET_KEY = (
+    "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
+    "(or DEBUG=1 for local development only)."
+)
+INVALID_INTEGER = (
+    "The environment variable {name} must be a whole number of seconds, not {value!r}."
+)
+
+
+def env_int(name: str, *, default: int) -> int:
+    """Read a non-negative integer environment variable; raise ImproperlyConfigured if bad."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    if not value.strip().isdigit():
+        raise ImproperlyConfigured(INVALID_INTEGER.format(name=name, value=value))
+    return int(value)
+
+
+def env_list(name: str, *, default: str = "") -> list[str]:
+    """Read a comma-separated environment variable as a list (blank items dropped)."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
 _DEV_SECRET_KEY = "insecure-dev-key-only-used-with-DEBUG-on"
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
-    raise ImproperlyConfigured(
-        "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
-        "(or DEBUG=1 for local development only)."
-    )
+    raise ImproperlyConfigured(MISSING_SECRET_KEY)
 
-ALLOWED_HOSTS = [
-    host.strip()
-    for host in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
-    if host.strip()
-]
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default="127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# HTTPS: on unless DEBUG (a development server speaks plain HTTP). Each can be turned off by
+# the environment, e.g. SECURE_SSL_REDIRECT=0 behind a proxy that already redirects.
+SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_flag("CSRF_COOKIE_SECURE", default=not DEBUG)
+_PROXY_SSL_HEADER = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = (_PROXY_SSL_HEADER, "https") if _PROXY_SSL_HEADER else None
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+if "REPOS_QUERY_MIDDLEWARE" in os.environ:
+    REPOS_QUERY_MIDDLEWARE = env_flag("REPOS_QUERY_MIDDLEWARE")
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",

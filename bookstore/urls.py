@@ -1,7 +1,7 @@
 """URL routes of the bookstore: HTML pages, the CSV export and the JSON API at /api/."""
 
 from django.apps import apps
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from bookstore import views, views_catalog
 from bookstore.api import api
@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("publishers/", views_catalog.publisher_list, name="publisher-list"),
     path("tags/<str:name>/", views_catalog.tag_detail, name="tag-detail"),
     path("api/", api.urls),
+    path("", include("bookstore.urls_writes")),
 ]
 
 if apps.is_installed("debug_toolbar"):  # DEBUG only: see settings.py

@@ -8,6 +8,9 @@ developer's environment.
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+# The test client speaks plain HTTP: production's redirect to HTTPS would answer every request
+# with a 301. tests/writes/test_deploy.py checks the production defaults in a subprocess.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 from bookstore.settings import *  # noqa: F403
 from bookstore.settings import INSTALLED_APPS

@@ -1,0 +1,63 @@
+-- wrk script for bench/load.py: spread requests over the paths in LOAD_PATHS (space-separated,
+-- "{id}" replaced by a random id in LOAD_ID_MIN..LOAD_ID_MAX), stop each thread after
+-- LOAD_MAX_REQUESTS / threads responses, and read the query count of every response from the
+-- Server-Timing header that repos.observe.middleware.QueryMiddleware sets.
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  counter = counter + 1
+  thread:set("id", counter)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  paths = {}
+  for p in string.gmatch(os.getenv("LOAD_PATHS") or "/", "%S+") do table.insert(paths, p) end
+  id_min = tonumber(os.getenv("LOAD_ID_MIN") or "1")
+  id_max = tonumber(os.getenv("LOAD_ID_MAX") or "1")
+  limit = tonumber(os.getenv("LOAD_PER_THREAD") or "1000000")
+  math.randomseed(id * 7919)
+  next_path, responses, with_timing, queries_sum = 0, 0, 0, 0
+  queries_min, queries_max = -1, -1
+end
+
+function request()
+  next_path = next_path % #paths + 1
+  local path = string.gsub(paths[next_path], "{id}", tostring(math.random(id_min, id_max)))
+  return wrk.format("GET", path)
+end
+
+function response(status, headers, body)
+  responses = responses + 1
+  local timing = headers["Server-Timing"] or headers["server-timing"]
+  if timing then
+    local n = tonumber(string.match(timing, 'desc="(%d+) queries"'))
+    if n then
+      with_timing = with_timing + 1
+      queries_sum = queries_sum + n
+      if queries_min < 0 or n < queries_min then queries_min = n end
+      if n > queries_max then queries_max = n end
+    end
+  end
+  if responses >= limit then wrk.thread:stop() end
+end
+
+function done(summary, latency, requests)
+  local timed, qsum, qmin, qmax = 0, 0, -1, -1
+  for _, t in ipairs(threads) do
+    timed = timed + t:get("with_timing")
+    qsum = qsum + t:get("queries_sum")
+    local tmin, tmax = t:get("queries_min"), t:get("queries_max")
+    if tmin >= 0 and (qmin < 0 or tmin < qmin) then qmin = tmin end
+    if tmax > qmax then qmax = tmax end
+  end
+  local e = summary.errors
+  io.write(string.format(
+    'LOAD_RESULT {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, ' ..
+    '"max_us": %d, "errors_connect": %d, "errors_read": %d, "errors_write": %d, ' ..
+    '"errors_status": %d, "errors_timeout": %d, "timed": %d, "queries_sum": %d, ' ..
+    '"queries_min": %d, "queries_max": %d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    latency.max, e.connect, e.read, e.write, e.status, e.timeout, timed, qsum, qmin, qmax))
+end
