@@ -11,11 +11,13 @@ DEMO_DB ?= sqlite:///$(CURDIR)/db.sqlite3
 DEMO_BOOKS ?= 2000
 PYTEST_ARGS ?=
 
-.PHONY: help venv demo test lint typecheck test-sqlite test-postgres clean
+.PHONY: help venv demo test lint typecheck test-sqlite test-postgres clean bench bench-quick bench-deps
 
 help:
 	@echo "make demo   - install, migrate, seed and serve the bookstore at http://127.0.0.1:8000/"
 	@echo "make test   - lint, type-check, and run the tests on SQLite and PostgreSQL"
+	@echo "make bench  - benchmarks on SQLite and PostgreSQL into bench/results/ (< 20 min;"
+	@echo "              make bench-quick or make bench ARGS=--quick for a small run)"
 
 venv: $(STAMP)
 
@@ -58,6 +60,24 @@ test-postgres: $(STAMP)
 	fi
 
 test: lint typecheck test-sqlite test-postgres
+
+# Benchmarks: the bench extras (django-readers, matplotlib, pyinstrument) get their own stamp.
+BENCH_STAMP := $(VENV)/.installed-bench
+# PostgreSQL server (no database name) where the bench_* fixture databases are made.
+BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432
+ARGS ?=
+
+bench-deps: $(BENCH_STAMP)
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	BENCH_POSTGRES="$(BENCH_POSTGRES)" $(PY) -m bench $(ARGS)
+
+bench-quick: $(BENCH_STAMP)
+	BENCH_POSTGRES="$(BENCH_POSTGRES)" $(PY) -m bench --quick $(ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
