@@ -1,0 +1,77 @@
+"""What a run measures: sizes and repetitions of the full run and of ``--quick``.
+
+The full run is sized to finish in under 20 minutes on the project's 2-core machine once the
+fixture databases exist (they are kept in ``bench/.data/`` and in ``bench_*`` PostgreSQL
+databases; the first run seeds them, which adds about 3 minutes per backend for the books
+and under a minute for the export's plain rows).
+"""
+
+from dataclasses import dataclass, field
+
+VARIANT_LABELS = {
+    "floor": "raw SQL `fetchall()` (floor)",
+    "naive": "naive Django (N+1)",
+    "hand_tuned": "hand-tuned Django",
+    "readers": "django-readers",
+    "layer": "layer: values + pydantic",
+    "layer_tuple": "layer: values + NamedTuple",
+    "layer_instances": "layer: instances strategy",
+}
+EXPORT_LABELS = {
+    "list_instances": "`list()` of model instances",
+    "iterator": "`iterator()` model instances",
+    "values_list_iterator": "`values_list().iterator()`",
+    "layer_stream": "layer `stream()`, pydantic",
+    "layer_stream_tuple": "layer `stream()`, NamedTuple",
+    "raw_cursor": "raw cursor `fetchmany` (server-side on PostgreSQL)",
+    "pg_copy": "PostgreSQL `COPY TO STDOUT` (reference)",
+}
+LAYER_VARIANTS = ("layer", "layer_tuple", "layer_instances")
+BACKENDS = ("sqlite", "postgresql")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Sizes and repetitions of one kind of run."""
+
+    name: str
+    books: int
+    """Books in the seeded fixture of scenarios 1-3."""
+    list_sizes: tuple[int, ...]
+    list_repetitions: dict[int, int]
+    detail_ids: int
+    author_ids: int
+    page_repetitions: int
+    export_rows: tuple[int, ...]
+    export_repetitions: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def export_books(self) -> int:
+        """Books in the export fixture (the largest export size)."""
+        return max(self.export_rows)
+
+
+FULL = Profile(
+    name="full",
+    books=100_000,
+    list_sizes=(100, 1_000, 10_000, 100_000),
+    list_repetitions={100: 9, 1_000: 5, 10_000: 5, 100_000: 2},
+    detail_ids=1_000,
+    author_ids=500,
+    page_repetitions=3,
+    export_rows=(100_000, 1_000_000),
+    export_repetitions=1,
+)
+
+QUICK = Profile(
+    name="quick",
+    books=2_000,
+    list_sizes=(100, 1_000),
+    list_repetitions={100: 3, 1_000: 2},
+    detail_ids=50,
+    author_ids=30,
+    page_repetitions=2,
+    export_rows=(2_000, 20_000),
+    export_repetitions=1,
+)
