@@ -95,7 +95,11 @@ def run_backend(
                 repetitions = {str(sizes[0]): profile.page_repetitions}
             log(f"{backend}: scenario {scenario} at {sizes}, repetitions {repetitions}")
             started = time.perf_counter()
-            params = {"sizes": sizes, "repetitions": repetitions}
+            params = {
+                "sizes": sizes,
+                "repetitions": repetitions,
+                "check_max": profile.list_check_max,
+            }
             job = {"kind": "scenario", "scenario": scenario, "params": params}
             out[scenario] = run_worker(url, job)
             out["timings_s"][scenario] = time.perf_counter() - started

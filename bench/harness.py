@@ -1,11 +1,12 @@
 """Time variants side by side: warm-up, interleaved repetitions, query counts, same records.
 
 Every variant of a scenario runs in the same process on the same argument. The warm-up runs
-each variant once, counting its queries and keeping its output, which is turned into plain
-records (untimed) and compared across variants: a variant that returns other data than the
-floor is a bug in the benchmark, not a result. Timed repetitions then run the variants in
-rotating order (A B C, B C A, C A B, ...), with a full garbage collection before each run,
-so slow drift of the machine spreads over every variant instead of favouring one.
+each variant once and keeps its output, which is turned into plain records (untimed) and
+compared across variants: a variant that returns other data than the floor is a bug in the
+benchmark, not a result. Timed repetitions then run the variants in rotating order (A B C,
+B C A, C A B, ...), with a full garbage collection before each run, so slow drift of the
+machine spreads over every variant instead of favouring one. Queries are counted in every run
+(an ``execute_wrapper``: one Python call per query, noise next to the query itself).
 """
 
 import gc
@@ -59,21 +60,16 @@ def counting_queries() -> Iterator[list[int]]:
         yield counter
 
 
-def warm_up(variants: Sequence[Variant], argument: object) -> dict[str, int]:
-    """Run each variant once; return its query count. Raise RecordsDiffer on other data."""
-    queries: dict[str, int] = {}
+def warm_up(variants: Sequence[Variant], argument: object) -> None:
+    """Run each variant once and compare their records; raise RecordsDiffer on other data."""
     expected: list[Record] | None = None
     first = ""
     for variant in variants:
-        with counting_queries() as counter:
-            output = variant.run(argument)
-        queries[variant.key] = counter[0]
-        records = variant.records(output)
+        records = variant.records(variant.run(argument))
         if expected is None:
             expected, first = records, variant.key
         elif records != expected:
             raise RecordsDiffer(_difference(first, expected, variant.key, records))
-    return queries
 
 
 def _difference(a: str, left: list[Record], b: str, right: list[Record]) -> str:
@@ -85,22 +81,32 @@ def _difference(a: str, left: list[Record], b: str, right: list[Record]) -> str:
     return f"{a} and {b} differ"
 
 
-def time_once(run: Callable[[Any], object], argument: object) -> float:
-    """Return the seconds one call takes, after a full collection (the output is dropped)."""
+def time_once(run: Callable[[Any], object], argument: object) -> tuple[float, int]:
+    """Return the seconds one call takes and its queries, after a full collection."""
     gc.collect()
-    started = time.perf_counter()
-    output = run(argument)
-    elapsed = time.perf_counter() - started
+    with counting_queries() as counter:
+        started = time.perf_counter()
+        output = run(argument)
+        elapsed = time.perf_counter() - started
     del output
-    return elapsed
+    return elapsed, counter[0]
 
 
-def measure(variants: Sequence[Variant], argument: object, repetitions: int) -> dict[str, Measured]:
-    """Warm up (checking records and counting queries), then time interleaved repetitions."""
-    queries = warm_up(variants, argument)
+def measure(
+    variants: Sequence[Variant], argument: object, repetitions: int, *, warm: bool = True
+) -> dict[str, Measured]:
+    """Warm up (checking records) unless ``warm`` is False, then time interleaved repetitions.
+
+    ``warm=False`` is for a process already warmed up by a smaller size of the same scenario,
+    whose records were checked there.
+    """
+    if warm:
+        warm_up(variants, argument)
     times: dict[str, list[float]] = {variant.key: [] for variant in variants}
+    queries: dict[str, int] = {}
     for rep in range(repetitions):
         shift = rep % len(variants)
         for variant in [*variants[shift:], *variants[:shift]]:
-            times[variant.key].append(time_once(variant.run, argument))
+            elapsed, queries[variant.key] = time_once(variant.run, argument)
+            times[variant.key].append(elapsed)
     return {key: Measured(times=times[key], queries=queries[key]) for key in times}

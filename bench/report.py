@@ -11,7 +11,9 @@ BACKEND_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 NOTES = [
     "Ratios, not absolute times, are what to compare: the machine has 2 cores shared with "
     "other engineers' test runs, so absolute times are noisy. Variants of a scenario run in "
-    "the same process, interleaved (rotating order), after a warm-up; medians, with min–max.",
+    "the same process, interleaved (rotating order), after a warm-up that also checks every "
+    "variant returns the same records (skipped above 10,000 books: the process is warm by "
+    "then); medians, with min–max.",
     "Floor: hand-written SQL through the cursor, `fetchall()` only (no records built). "
     "Scenario 1 floor: 2 queries (books joined with author, publisher and a review count "
     "`GROUP BY`, as Django's `annotate` writes it; tag names by a join with no id list).",

@@ -104,7 +104,7 @@ def test_results_files_are_written(tmp_path: Path) -> None:
             }
         },
     }
-    profile = Profile("test", BOOKS, (BOOKS,), {BOOKS: 1}, BOOKS, 2, 1, (10, BOOKS), 1)
+    profile = Profile("test", BOOKS, (BOOKS,), {BOOKS: 1}, BOOKS, BOOKS, 2, 1, (10, BOOKS), 1)
     paths = write_results(results, profile, tmp_path)
     names = {path.name for path in paths}
     assert {"results.json", "results.md", "time_vs_size.png", "queries_vs_size.png"} <= names
