@@ -15,12 +15,14 @@ LOAD_DB ?= postgres://postgres@127.0.0.1:5432/writes_load
 LOAD_PATHS ?=
 LOAD_ARGS ?= --duration 30 --books 10000
 
-.PHONY: help venv demo test lint typecheck test-sqlite test-postgres load clean
+.PHONY: help venv demo test lint typecheck test-sqlite test-postgres load clean bench bench-quick bench-deps
 
 help:
 	@echo "make demo   - install, migrate, seed and serve the bookstore at http://127.0.0.1:8000/"
 	@echo "make test   - lint, type-check, and run the tests on SQLite and PostgreSQL"
 	@echo "make load   - gunicorn on 127.0.0.1 + seeded PostgreSQL, 30 s of wrk (LOAD_PATHS=...)"
+	@echo "make bench  - benchmarks on SQLite and PostgreSQL into bench/results/ (< 20 min;"
+	@echo "              make bench-quick or make bench ARGS=--quick for a small run)"
 
 venv: $(STAMP)
 
@@ -68,6 +70,24 @@ test: lint typecheck test-sqlite test-postgres
 load: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(PY) -m bench.load --database-url "$(LOAD_DB)" $(LOAD_ARGS) $(LOAD_PATHS)
+
+# Benchmarks: the bench extras (django-readers, matplotlib, pyinstrument) get their own stamp.
+BENCH_STAMP := $(VENV)/.installed-bench
+# PostgreSQL server (no database name) where the bench_* fixture databases are made.
+BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432
+ARGS ?=
+
+bench-deps: $(BENCH_STAMP)
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	BENCH_POSTGRES="$(BENCH_POSTGRES)" $(PY) -m bench $(ARGS)
+
+bench-quick: $(BENCH_STAMP)
+	BENCH_POSTGRES="$(BENCH_POSTGRES)" $(PY) -m bench --quick $(ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

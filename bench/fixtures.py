@@ -1,0 +1,159 @@
+"""Fixture databases for the benchmarks: created once, reused while they hold the right data.
+
+Two kinds, each on SQLite (a file under ``bench/.data/``) and on PostgreSQL (a database
+named ``bench_*``):
+
+- ``bench_books_<N>``: the full bookstore made by ``manage.py seed --books N --seed 1 --reset``
+  (authors, publishers, tags, reviews, stock). Scenarios 1-3 read it.
+- ``bench_export_<N>``: only what the export reads: N plain book rows (1,000 authors, 100
+  publishers, no tags, reviews or stock), bulk-inserted with raw SQL (``COPY`` on
+  PostgreSQL, ``executemany`` on SQLite), far faster than the full seeder. Scenario 4 reads it.
+
+The functions named ``ensure_*`` run inside a worker process whose ``DATABASE_URL`` points at
+the fixture; :func:`create_database` runs in the parent, before the worker starts.
+"""
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "bench" / ".data"
+SEED = 1
+EXPORT_AUTHORS = 1000
+EXPORT_PUBLISHERS = 100
+BOOK_COLUMNS = ("title", "isbn", "price", "published", "author_id", "publisher_id")
+
+
+def database_url(backend: str, name: str, postgres_server: str) -> str:
+    """Return the URL of fixture database ``name`` on ``backend`` (``sqlite``/``postgresql``)."""
+    if backend == "sqlite":
+        return f"sqlite:///{DATA_DIR / name}.sqlite3"
+    return f"{postgres_server.rstrip('/')}/{name}"
+
+
+def create_database(backend: str, name: str, postgres_server: str) -> None:
+    """Create the (empty) database ``name`` if it does not exist yet."""
+    if backend == "sqlite":
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        return
+    if not name.startswith("bench_"):
+        raise ValueError(f"benchmark databases must be named bench_*, got {name!r}")
+    with psycopg.connect(f"{postgres_server.rstrip('/')}/postgres", autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if found is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+# -- inside a worker (Django is set up) -------------------------------------------------------
+
+
+def ensure_books(books: int) -> dict[str, int]:
+    """Migrate, then seed ``books`` books unless the database already holds exactly that.
+
+    Returns the row counts of the fixture.
+    """
+    from django.core.management import call_command
+
+    from bookstore.models import Author, Book, Review
+
+    call_command("migrate", verbosity=0)
+    ready = Book.objects.count() == books and Review.objects.exists() == (books > 0)
+    if not ready:
+        call_command("seed", books=books, seed=SEED, reset=True, verbosity=0)
+        _analyze()
+    return {
+        "books": Book.objects.count(),
+        "authors": Author.objects.count(),
+        "reviews": Review.objects.count(),
+        "book_tags": Book.tags.through.objects.count(),
+        "reused": int(ready),
+    }
+
+
+def ensure_export(books: int) -> dict[str, int]:
+    """Migrate, then bulk-insert ``books`` plain books unless exactly that many exist."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from bookstore.models import Author, Book, Publisher
+    from bookstore.seeding.generator import reset_bookstore
+
+    call_command("migrate", verbosity=0)
+    ready = Book.objects.count() == books
+    if not ready:
+        reset_bookstore()
+        with transaction.atomic():
+            Author.objects.bulk_create(Author(name=f"Author {i}") for i in range(EXPORT_AUTHORS))
+            Publisher.objects.bulk_create(
+                Publisher(name=f"Publisher {i}", country="Nowhere")
+                for i in range(EXPORT_PUBLISHERS)
+            )
+        authors = list(Author.objects.order_by("id").values_list("id", flat=True))
+        publishers = list(Publisher.objects.order_by("id").values_list("id", flat=True))
+        rows = _export_rows(books, authors, publishers)
+        if connection.vendor == "postgresql":
+            _copy_rows(rows)
+        else:
+            _insert_rows(rows)
+        _analyze()
+    return {"books": Book.objects.count(), "reused": int(ready)}
+
+
+def _export_rows(
+    books: int, authors: list[int], publishers: list[int]
+) -> Iterator[tuple[object, ...]]:
+    """Yield deterministic book rows in :data:`BOOK_COLUMNS` order."""
+    from bookstore.seeding.generator import FIRST_PUBLISHED, isbn13
+
+    first: date = FIRST_PUBLISHED
+    for i in range(books):
+        publisher = None if i % 20 == 0 else publishers[i % len(publishers)]
+        yield (
+            f"Exported book number {i}",
+            isbn13(i),
+            f"{1 + i % 90}.{i % 100:02d}",
+            (first + timedelta(days=i % 27_000)).isoformat(),
+            authors[(i * 7) % len(authors)],
+            publisher,
+        )
+
+
+def _insert_rows(rows: Iterator[tuple[object, ...]]) -> None:
+    from django.db import connection, transaction
+
+    from bookstore.models import Book
+
+    columns = ", ".join(BOOK_COLUMNS)
+    marks = ", ".join("%s" for _ in BOOK_COLUMNS)
+    statement = f"INSERT INTO {Book._meta.db_table} ({columns}) VALUES ({marks})"  # noqa: S608
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(statement, rows)  # type: ignore[arg-type]  # any iterable works
+
+
+def _copy_rows(rows: Iterator[tuple[object, ...]]) -> None:
+    from django.db import connection, transaction
+
+    from bookstore.models import Book
+
+    with transaction.atomic():
+        raw = connection.connection
+        assert raw is not None
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(Book._meta.db_table),
+            sql.SQL(", ").join(map(sql.Identifier, BOOK_COLUMNS)),
+        )
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def _analyze() -> None:
+    """Refresh the planner's statistics (PostgreSQL) / the query planner's (SQLite)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
