@@ -26,6 +26,12 @@ SEED = 1
 EXPORT_AUTHORS = 1000
 EXPORT_PUBLISHERS = 100
 BOOK_COLUMNS = ("title", "isbn", "price", "published", "author_id", "publisher_id")
+# Spelled out, not formatted from BOOK_COLUMNS: no SQL is built with string formatting
+# anywhere (tests/writes scans for it).
+INSERT_BOOKS = (
+    "INSERT INTO bookstore_book (title, isbn, price, published, author_id, publisher_id) "
+    "VALUES (%s, %s, %s, %s, %s, %s)"
+)
 
 
 def database_url(backend: str, name: str, postgres_server: str) -> str:
@@ -125,13 +131,8 @@ def _export_rows(
 def _insert_rows(rows: Iterator[tuple[object, ...]]) -> None:
     from django.db import connection, transaction
 
-    from bookstore.models import Book
-
-    columns = ", ".join(BOOK_COLUMNS)
-    marks = ", ".join("%s" for _ in BOOK_COLUMNS)
-    statement = f"INSERT INTO {Book._meta.db_table} ({columns}) VALUES ({marks})"  # noqa: S608
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(statement, rows)  # type: ignore[arg-type]  # any iterable works
+        cursor.executemany(INSERT_BOOKS, rows)  # type: ignore[arg-type]  # any iterable works
 
 
 def _copy_rows(rows: Iterator[tuple[object, ...]]) -> None:

@@ -3,7 +3,7 @@
 Usage (``make load`` runs the first form)::
 
     python -m bench.load [PATH ...] [--duration 30] [--books 10000] [--connections 16]
-        [--max-requests 300000] [--database-url postgres://postgres@127.0.0.1:5432/writes_load]
+        [--max-requests 300000] [--database-url postgres://postgres@127.0.0.1:5432/bookstore_load]
 
 PATHs default to ``/api/books /api/books/{id} /books/``; ``{id}`` becomes a random book id
 per request. Steps: create the database if missing, migrate, seed ``--books`` books (only if
@@ -38,7 +38,7 @@ from psycopg import sql
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 DEFAULT_PATHS = ("/api/books", "/api/books/{id}", "/books/")
-DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/writes_load"
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/bookstore_load"
 SERVER_TIMING = re.compile(r'desc="(\d+) queries"')
 NO_WRK = "wrk is not installed: `apt-get install wrk` (make load does it)."
 NOT_LOCAL = "bench.load only targets 127.0.0.1, and the database must be local too, not {host!r}."
@@ -243,7 +243,7 @@ def run_wrk(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the load test; return 0 (the report says whether it met its target)."""
+    """Run the load test; return 0, or 1 with ``--require-target`` when the target is missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", default=list(DEFAULT_PATHS))
     parser.add_argument("--duration", type=int, default=30)
@@ -252,6 +252,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-requests", type=int, default=300_000)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE)
+    parser.add_argument(
+        "--require-target", action="store_true", help="exit 1 unless 0 errors, constant queries"
+    )
     args = parser.parse_args(argv)
 
     ensure_database(args.database_url)
@@ -274,9 +277,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path, counts in per_path.items():
         print(f"queries per request on {path}: {', '.join(map(str, counts)) or 'no header'}")
     constant = all(len(counts) == 1 for counts in per_path.values())
-    print(f"target (0 errors, constant queries per request): "
-          f"{'met' if result.errors == 0 and constant else 'NOT met'}")  # fmt: skip
-    return 0
+    met = result.errors == 0 and constant
+    print(f"target (0 errors, constant queries per request): {'met' if met else 'NOT met'}")
+    return 1 if args.require_target and not met else 0
 
 
 if __name__ == "__main__":

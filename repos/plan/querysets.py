@@ -81,7 +81,11 @@ def child_values(edge: ManyEdge, parents: Parents, using: str) -> QuerySet[Any, 
     The keys name each column once: Django drops repeated columns from the subquery it
     builds to filter on a window function, which would shift every value after them.
     """
-    return child_queryset(edge, parents, using).values_list(*edge.keys)
+    # Parent first: each parent's children stay in the plan's order, and the database can
+    # read them in index order instead of sorting every row (SQLite, 30,000 book-tag rows:
+    # 174 ms sorted by tag name, 40 ms by book then name; measured by bench/).
+    queryset = child_queryset(edge, parents, using)
+    return queryset.order_by(f"{edge.parent_lookup}__pk", *edge.order_by).values_list(*edge.keys)
 
 
 def parents_subquery(source: QuerySet[Any], owner: Node) -> QuerySet[Any] | AllParents | None:

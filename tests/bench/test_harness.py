@@ -1,7 +1,6 @@
 """Smoke test of the benchmark harness at tiny sizes: it runs, variants agree, files appear.
 
-Benchmarks are not tests: nothing here looks at a time. Needs the bench extras
-(``make bench-deps``); skipped without them.
+Benchmarks are not tests: nothing here looks at a time.
 """
 
 import csv
@@ -10,10 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-pytest.importorskip("django_readers", reason="bench extras not installed: make bench-deps")
-pytest.importorskip("matplotlib", reason="bench extras not installed: make bench-deps")
-
 from django.db import connection
 
 from bench.config import LAYER_VARIANTS, Profile
