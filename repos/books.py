@@ -9,7 +9,19 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce
 
 from bookstore.models import Book, Review
@@ -33,6 +45,11 @@ from repos.publishers import PUBLISHER_REF
 REVIEW = Plan(Review, ReviewDTO)
 RECENT_BOOK = Plan(Book, BookSummary, fields={"author_name": "author__name"})
 
+# A page of 20 rows must not aggregate every book's reviews first: as correlated subqueries,
+# the counts are computed for the rows the page returns, after ORDER BY ... LIMIT (with
+# `Count("reviews")` joined in, PostgreSQL grouped all 10,000 books per page: `make load`
+# measured /api/books at p50 837 ms under 16 connections).
+_REVIEWS_OF_BOOK = Review.objects.filter(book=OuterRef("pk")).order_by().values("book")
 BOOK_ROW = Plan(
     Book,
     BookRow,
@@ -40,8 +57,15 @@ BOOK_ROW = Plan(
         "author_id": "author_id",
         "author_name": "author__name",
         "publisher_name": "publisher__name",
-        "review_count": Count("reviews"),
-        "average_rating": Avg("reviews__rating"),
+        "review_count": Coalesce(
+            Subquery(_REVIEWS_OF_BOOK.annotate(n=Count("pk")).values("n")),
+            0,
+            output_field=IntegerField(),
+        ),
+        "average_rating": Subquery(
+            _REVIEWS_OF_BOOK.annotate(average=Avg("rating")).values("average"),
+            output_field=FloatField(),
+        ),
     },
     relations={"tags": Many(scalar="name", order_by=("name",))},
 )
