@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any, override
 
 from django.db import connections
-from django.db.models import FETCH_RAISE, F, Model, QuerySet, Window
+from django.db.models import FETCH_RAISE, F, QuerySet, Window
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import RowNumber
 
@@ -76,7 +76,12 @@ def child_queryset(edge: ManyEdge, parents: Parents, using: str) -> QuerySet[Any
 
 
 def child_values(edge: ManyEdge, parents: Parents, using: str) -> QuerySet[Any, tuple[Any, ...]]:
-    """Return the child query of ``edge`` as row tuples laid out as ``edge.keys``.
+    """Return the child query of ``edge`` as row tuples laid out as ``edge.keys``."""
+    return child_rows(edge, child_queryset(edge, parents, using))
+
+
+def child_rows(edge: ManyEdge, children: QuerySet[Any]) -> QuerySet[Any, tuple[Any, ...]]:
+    """Return ``children`` (a :func:`child_queryset`) as row tuples laid out as ``edge.keys``.
 
     The keys name each column once: Django drops repeated columns from the subquery it
     builds to filter on a window function, which would shift every value after them.
@@ -84,8 +89,7 @@ def child_values(edge: ManyEdge, parents: Parents, using: str) -> QuerySet[Any, 
     # Parent first: each parent's children stay in the plan's order, and the database can
     # read them in index order instead of sorting every row (SQLite, 30,000 book-tag rows:
     # 174 ms sorted by tag name, 40 ms by book then name; measured by bench/).
-    queryset = child_queryset(edge, parents, using)
-    return queryset.order_by(f"{edge.parent_lookup}__pk", *edge.order_by).values_list(*edge.keys)
+    return children.order_by(f"{edge.parent_lookup}__pk", *edge.order_by).values_list(*edge.keys)
 
 
 def parents_subquery(source: QuerySet[Any], owner: Node) -> QuerySet[Any] | AllParents | None:
@@ -111,8 +115,3 @@ def batch_size(using: str) -> int:
     limit = connections[using].features.max_query_params
     # Leave room for the parameters of the child plan's own filter.
     return max(1, min(limit - 100, DEFAULT_MAX_BATCH) if limit else DEFAULT_MAX_BATCH)
-
-
-def model_label(model: type[Model]) -> str:
-    """Return ``app_label.Model`` for messages."""
-    return f"{model._meta.app_label}.{model.__name__}"

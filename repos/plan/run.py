@@ -10,7 +10,7 @@ fetch allocates many small objects and no cycles, and PERF-NOTES measured the co
 """
 
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import batched
 from typing import Any
@@ -132,8 +132,3 @@ def count(queryset: QuerySet[Any], *, using: str | None = None) -> int:
 def exists(queryset: QuerySet[Any], *, using: str | None = None) -> bool:
     """Return True if the queryset has at least one row (``LIMIT 1``). 1 query."""
     return _using(queryset, using).exists()
-
-
-def lookup_description(lookup: Mapping[str, object]) -> str:
-    """Return ``pk=42, slug='x'`` for a lookup (used in messages)."""
-    return ", ".join(f"{key}={value!r}" for key, value in lookup.items())

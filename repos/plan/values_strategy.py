@@ -18,7 +18,7 @@ from repos.plan.querysets import (
     Parents,
     batch_size,
     child_queryset,
-    child_values,
+    child_rows,
     parents_subquery,
 )
 
@@ -126,14 +126,16 @@ def _load_edge(
     grouped: defaultdict[object, list[Any]] = defaultdict(list)
     parent = edge.parent_index
     for batch in _batches(parents, using):
-        rows = list(child_values(edge, batch, using))
+        children = child_queryset(edge, batch, using)
+        rows = list(child_rows(edge, children))
         if edge.child is None:
             value = edge.scalar_index
             for row in rows:
                 grouped[row[parent]].append(row[value])
             continue
-        by_ids = isinstance(batch, Sequence)
-        source = None if by_ids else child_queryset(edge, batch, using)
+        # A subquery-selected level passes its own queryset on, so the level below it
+        # selects its parents by subquery too; an id-list level passes ids.
+        source = None if isinstance(batch, Sequence) else children
         dtos = _build_shared(edge.child, rows, using, identity, source)
         for row, dto in zip(rows, dtos, strict=True):
             grouped[row[parent]].append(dto)
