@@ -1,6 +1,7 @@
 """Write ``results.json``, ``results.md`` and the charts of a run."""
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -69,11 +70,13 @@ def targets_table(found: list[Target]) -> list[str]:
     return lines
 
 
-def glance_table(rows_by_size: dict[str, Any]) -> list[str]:
-    """Return scenario 1 as one row per variant: median ms (× floor) at each size."""
+def _variant_by_size(
+    rows_by_size: dict[str, Any], size_label: str, cell: Callable[[dict[str, Any]], str]
+) -> list[str]:
+    """Return a table with one row per variant and one column per size (extrapolated: *x*)."""
     sizes = sorted(rows_by_size, key=int)
     lines = [
-        "| variant | " + " | ".join(f"{int(s):,} books" for s in sizes) + " |",
+        "| variant | " + " | ".join(size_label.format(int(s)) for s in sizes) + " |",
         "|---|" + "---:|" * len(sizes),
     ]
     for key in VARIANT_LABELS:
@@ -81,28 +84,21 @@ def glance_table(rows_by_size: dict[str, Any]) -> list[str]:
         for size in sizes:
             row = rows_by_size[size].get(key)
             star = "*" if row and row["extrapolated"] else ""
-            cells.append(
-                f"{star}{_ms(row['median'])} ms ({_x(row['x_floor'])}){star}" if row else ""
-            )
+            cells.append(f"{star}{cell(row)}{star}" if row else "")
         lines.append(f"| {VARIANT_LABELS[key]} | " + " | ".join(cells) + " |")
     return lines
+
+
+def glance_table(rows_by_size: dict[str, Any]) -> list[str]:
+    """Return scenario 1 as one row per variant: median ms (× floor) at each size."""
+    return _variant_by_size(
+        rows_by_size, "{:,} books", lambda row: f"{_ms(row['median'])} ms ({_x(row['x_floor'])})"
+    )
 
 
 def queries_table(rows_by_size: dict[str, Any]) -> list[str]:
     """Return scenario 5: queries per variant at each size."""
-    sizes = sorted(rows_by_size, key=int)
-    lines = [
-        "| variant | " + " | ".join(f"{int(s):,}" for s in sizes) + " |",
-        "|---|" + "---:|" * len(sizes),
-    ]
-    for key in VARIANT_LABELS:
-        cells = []
-        for size in sizes:
-            row = rows_by_size[size].get(key)
-            star = "*" if row and row["extrapolated"] else ""
-            cells.append(f"{star}{row['queries']:,}{star}" if row else "")
-        lines.append(f"| {VARIANT_LABELS[key]} | " + " | ".join(cells) + " |")
-    return lines
+    return _variant_by_size(rows_by_size, "{:,}", lambda row: f"{row['queries']:,}")
 
 
 def detail_table(rows: dict[str, Any], per: int | None = None) -> list[str]:
