@@ -35,6 +35,18 @@ class Variant:
     max_size: int | None = None
 
 
+def page_variants(
+    plans: dict[str, Any], queryset: Any, records: Callable[[object], list[Record]]
+) -> list[Variant]:
+    """Return one variant per ``key -> plan``, loading each id's page with ``fetch_one``."""
+    from repos.plan import fetch_one
+
+    def pages(plan: Any) -> Callable[[Any], object]:
+        return lambda ids: [fetch_one(plan, queryset, pk=i) for i in ids]
+
+    return [Variant(key, pages(plan), records) for key, plan in plans.items()]
+
+
 @dataclass
 class Measured:
     """What one variant measured at one size."""

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django_readers import pairs, specs
 
-from bench.harness import Record, Variant
+from bench.harness import Record, Variant, page_variants
 from bench.scenarios import plans
 from bench.scenarios.common import AUTHOR, BOOK, BOOK_TAGS, TAG, day, fetchall
 from bookstore.models import Author, Book
@@ -131,27 +131,15 @@ def _from_floor(output: object) -> list[Record]:
 
 def variants() -> list[Variant]:
     """Return the scenario's variants, the floor first (the reference for records)."""
-    from repos.plan import fetch_one
-
-    everyone = Author.objects.all()
+    layers = {
+        "layer": plans.AUTHOR_DETAIL,
+        "layer_tuple": plans.AUTHOR_DETAIL_TUPLE,
+        "layer_instances": plans.AUTHOR_DETAIL_INSTANCES,
+    }
     return [
         Variant("floor", floor, _from_floor),
         Variant("naive", naive, _from_pages),
         Variant("hand_tuned", hand_tuned, _from_pages),
         Variant("readers", readers, _from_pages),
-        Variant(
-            "layer",
-            lambda ids: [fetch_one(plans.AUTHOR_DETAIL, everyone, pk=i) for i in ids],
-            _from_dtos,
-        ),
-        Variant(
-            "layer_tuple",
-            lambda ids: [fetch_one(plans.AUTHOR_DETAIL_TUPLE, everyone, pk=i) for i in ids],
-            _from_dtos,
-        ),
-        Variant(
-            "layer_instances",
-            lambda ids: [fetch_one(plans.AUTHOR_DETAIL_INSTANCES, everyone, pk=i) for i in ids],
-            _from_dtos,
-        ),
+        *page_variants(layers, Author.objects.all(), _from_dtos),
     ]

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django_readers import pairs, specs
 
-from bench.harness import Record, Variant
+from bench.harness import Record, Variant, page_variants
 from bench.scenarios import plans
 from bench.scenarios.common import (
     AUTHOR,
@@ -23,7 +23,6 @@ from bench.scenarios.common import (
     money,
 )
 from bookstore.models import Book, Review
-from repos.plan import fetch_one
 
 LATEST = plans.LATEST_REVIEWS
 REVIEW_ORDER = ("-created", "id")  # the layer appends the primary key to every order
@@ -182,25 +181,15 @@ def _from_floor(output: object) -> list[Record]:
 
 def variants() -> list[Variant]:
     """Return the scenario's variants, the floor first (the reference for records)."""
-    all_books = Book.objects.all()
+    layers = {
+        "layer": plans.BOOK_DETAIL,
+        "layer_tuple": plans.BOOK_DETAIL_TUPLE,
+        "layer_instances": plans.BOOK_DETAIL_INSTANCES,
+    }
     return [
         Variant("floor", floor, _from_floor),
         Variant("naive", naive, _from_pages),
         Variant("hand_tuned", hand_tuned, _from_pages),
         Variant("readers", readers, _from_pages),
-        Variant(
-            "layer",
-            lambda ids: [fetch_one(plans.BOOK_DETAIL, all_books, pk=i) for i in ids],
-            _from_dtos,
-        ),
-        Variant(
-            "layer_tuple",
-            lambda ids: [fetch_one(plans.BOOK_DETAIL_TUPLE, all_books, pk=i) for i in ids],
-            _from_dtos,
-        ),
-        Variant(
-            "layer_instances",
-            lambda ids: [fetch_one(plans.BOOK_DETAIL_INSTANCES, all_books, pk=i) for i in ids],
-            _from_dtos,
-        ),
+        *page_variants(layers, Book.objects.all(), _from_dtos),
     ]
