@@ -5,13 +5,17 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Every database a checkout makes carries this id (from the checkout's path), so two checkouts
+# on one machine never share one: pytest-django's test_bookstore_<id>, bookstore_load_<id>, ...
+CHECKOUT_ID ?= $(shell printf '%s' "$(CURDIR)" | cksum | cut -c1-8)
+export CHECKOUT_ID
 # PostgreSQL used by `make test` when reachable; override with POSTGRES_URL=...
-POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/bookstore
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/bookstore_$(CHECKOUT_ID)
 DEMO_DB ?= sqlite:///$(CURDIR)/db.sqlite3
 DEMO_BOOKS ?= 2000
 PYTEST_ARGS ?=
 # make load: the database it seeds (created if missing), the paths it drives, the duration.
-LOAD_DB ?= postgres://postgres@127.0.0.1:5432/bookstore_load
+LOAD_DB ?= postgres://postgres@127.0.0.1:5432/bookstore_load_$(CHECKOUT_ID)
 LOAD_PATHS ?=
 LOAD_ARGS ?= --duration 30 --books 10000
 
@@ -27,14 +31,14 @@ help:
 venv: $(STAMP)
 
 # Recreate the install when the pinned dependencies change.
-$(STAMP): pyproject.toml Makefile
+$(STAMP): pyproject.toml packages/django-fetchplan/pyproject.toml Makefile
 	@if [ ! -x $(PY) ]; then \
 	  python=$$(scripts/find-python) || exit 1; \
 	  echo "Creating $(VENV) with $$python"; \
 	  "$$python" -m venv $(VENV) || exit 1; \
 	fi
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) -m pip install --quiet -e packages/django-fetchplan -e '.[dev,bench]'
 	@touch $(STAMP)
 
 demo: $(STAMP)

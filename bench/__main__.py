@@ -47,8 +47,12 @@ def run_worker(url: str, job: dict[str, Any]) -> Any:
 
 
 def fixture(backend: str, kind: str, books: int, server: str) -> tuple[str, Any]:
-    """Create (or reuse) fixture ``bench_<kind>_<books>``; return its URL and row counts."""
-    name = f"bench_{kind}_{books}"
+    """Create (or reuse) fixture ``bench_<kind>_<books>_<checkout>``; return its URL and counts.
+
+    The checkout id (``CHECKOUT_ID``, set by the Makefile) keeps two checkouts on one machine
+    from building into the same database at once.
+    """
+    name = f"bench_{kind}_{books}_{os.environ.get('CHECKOUT_ID', 'local')}"
     fixtures.create_database(backend, name, server)
     url = fixtures.database_url(backend, name, server)
     started = time.perf_counter()

@@ -39,7 +39,7 @@ def page_variants(
     plans: dict[str, Any], queryset: Any, records: Callable[[object], list[Record]]
 ) -> list[Variant]:
     """Return one variant per ``key -> plan``, loading each id's page with ``fetch_one``."""
-    from repos.plan import fetch_one
+    from fetchplan import fetch_one
 
     def pages(plan: Any) -> Callable[[Any], object]:
         return lambda ids: [fetch_one(plan, queryset, pk=i) for i in ids]

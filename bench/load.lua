@@ -1,7 +1,7 @@
 -- wrk script for bench/load.py: spread requests over the paths in LOAD_PATHS (space-separated,
 -- "{id}" replaced by a random id in LOAD_ID_MIN..LOAD_ID_MAX), stop each thread after
 -- LOAD_MAX_REQUESTS / threads responses, and read the query count of every response from the
--- Server-Timing header that repos.observe.middleware.QueryMiddleware sets.
+-- Server-Timing header that fetchplan.observe.middleware.QueryMiddleware sets.
 local threads = {}
 local counter = 0
 

@@ -141,7 +141,7 @@ def server_env(database_url: str) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": HOST,
         "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback; everything else stays production
-        "REPOS_QUERY_MIDDLEWARE": "1",
+        "FETCHPLAN_QUERY_MIDDLEWARE": "1",
         "CONN_MAX_AGE": "60",
     }
 

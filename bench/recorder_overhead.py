@@ -3,7 +3,7 @@
 Three variants run the same workload (primary-key lookups through the ORM, as a repository
 would), interleaved within each repetition in rotating order so drift hits them equally:
 
-- ``bare``: the ``repos.observe`` wrapper removed from the connection (as if not installed),
+- ``bare``: the ``fetchplan.observe`` wrapper removed from the connection (as if not installed),
 - ``idle``: the wrapper installed, nothing active (what every query pays in production),
 - ``recording``: inside ``record_queries()`` with call sites (what DEBUG and tests pay).
 
@@ -33,10 +33,10 @@ import django
 django.setup()
 
 from django.db import connection  # noqa: E402
+from fetchplan.observe.hook import ensure_installed, observe_execute  # noqa: E402
+from fetchplan.observe.recorder import record_queries  # noqa: E402
 
 from bookstore.models import Author, Book  # noqa: E402
-from repos.observe.hook import ensure_installed, observe_execute  # noqa: E402
-from repos.observe.recorder import record_queries  # noqa: E402
 
 
 def make_rows(count: int) -> list[int]:

@@ -8,6 +8,8 @@ default; a client's mistake in a query string is a plain 400 here, with a messag
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from fetchplan import NotFound
+from fetchplan.dto import DTO
 from ninja import NinjaAPI, Query
 from ninja.errors import ValidationError
 from pydantic import Field
@@ -16,12 +18,10 @@ from bookstore import api_writes
 from bookstore.api_routes import routes
 from bookstore.views_params import MAX_ID
 from dtos.authors import AuthorDetail, AuthorPage
-from dtos.base import DTO
 from dtos.books import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, BookDetail, BookFilters, BookPage
 from repos.authors import PageOutOfRange, get_author, list_authors
 from repos.books import get_book, list_books
 from repos.cursors import MAX_CURSOR_LENGTH, InvalidCursor
-from repos.plan import NotFound
 
 api = NinjaAPI(title="Bookstore API", version="1.0", urls_namespace="api")
 

@@ -26,6 +26,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from fetchplan import NotFound
 from ninja import Status
 from ninja.params.functions import Header, Path
 from ninja.security import HttpBasicAuth, django_auth
@@ -36,7 +37,6 @@ from dtos.orders import OrderDTO
 from dtos.records import BookRecord, ReviewRecord
 from dtos.writes import MAX_ID, BookInput, BookPatch, OrderInput, ReviewInput
 from repos import book_writes, orders, reviews
-from repos.plan import NotFound
 from repos.write_errors import (
     DuplicateIsbn,
     IdempotencyConflict,

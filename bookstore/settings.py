@@ -14,7 +14,7 @@ Everything that differs between machines comes from the environment:
   ``SESSION_COOKIE_SECURE`` and ``CSRF_COOKIE_SECURE`` (on).
 - ``SECURE_PROXY_SSL_HEADER``: the header a TLS-terminating proxy sets, e.g.
   ``HTTP_X_FORWARDED_PROTO`` (then ``https`` in it means the request was secure); default none.
-- ``REPOS_QUERY_MIDDLEWARE``: run the query middleware (``Server-Timing``) even without DEBUG;
+- ``FETCHPLAN_QUERY_MIDDLEWARE``: run the query middleware (``Server-Timing``) even without DEBUG;
   ``make load`` sets it to count queries per request.
 
 With DEBUG off and these defaults, ``manage.py check --deploy`` reports no issue
@@ -90,8 +90,8 @@ _PROXY_SSL_HEADER = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
 SECURE_PROXY_SSL_HEADER = (_PROXY_SSL_HEADER, "https") if _PROXY_SSL_HEADER else None
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-if "REPOS_QUERY_MIDDLEWARE" in os.environ:
-    REPOS_QUERY_MIDDLEWARE = env_flag("REPOS_QUERY_MIDDLEWARE")
+if "FETCHPLAN_QUERY_MIDDLEWARE" in os.environ:
+    FETCHPLAN_QUERY_MIDDLEWARE = env_flag("FETCHPLAN_QUERY_MIDDLEWARE")
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
@@ -99,13 +99,17 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "repos",
+    "fetchplan",
     "bookstore",
 ]
 
+# The bookstore's repository functions and plans live in the top-level ``repos`` package, not
+# in an app's ``repos`` module, so the library's autodiscovery is told where they are.
+FETCHPLAN_REPOS_MODULES = ["repos"]
+
 MIDDLEWARE = [
     # First, so every query of the request counts; off (MiddlewareNotUsed) unless DEBUG.
-    "repos.observe.middleware.QueryMiddleware",
+    "fetchplan.observe.middleware.QueryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -165,6 +169,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "repos": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "fetchplan": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from fetchplan.observe import render_without_queries
 
 from bookstore import views_params as params
 from bookstore.services.authors import more_by_author
@@ -17,7 +18,6 @@ from bookstore.services.ratings import rating_summary
 from dtos.books import SORT_KEYS, BookRow
 from repos.authors import list_author_books
 from repos.books import count_books, get_book, list_books, list_recent_books, stream_books
-from repos.observe import render_without_queries
 from repos.tags import list_tags
 
 EXPORT_CHUNK_SIZE = 2000

@@ -1,13 +1,13 @@
 """HTTP views for authors, publishers and tags."""
 
 from django.http import HttpRequest, HttpResponse
+from fetchplan.observe import render_without_queries
 
 from bookstore import views_params as params
 from bookstore.services.authors import process_author_books
 from dtos.books import SORT_KEYS
 from repos.authors import get_author, list_authors
 from repos.books import list_books
-from repos.observe import render_without_queries
 from repos.publishers import list_publishers
 from repos.tags import get_tag
 

@@ -9,13 +9,13 @@ from collections.abc import Callable
 from typing import Concatenate
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
+from fetchplan import NotFound
+from fetchplan.observe import render_without_queries
 from pydantic import ValidationError
 
 from dtos.books import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, BookFilters
 from repos.authors import PageOutOfRange
 from repos.cursors import InvalidCursor
-from repos.observe import render_without_queries
-from repos.plan import NotFound
 
 FILTER_KEYS = ("tag", "author", "publisher", "price_min", "price_max", "q", "sort")
 MAX_ID = 2**63 - 1  # a larger id cannot exist (and would overflow the database's integer)

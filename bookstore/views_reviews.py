@@ -5,11 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from fetchplan import NotFound
 from pydantic import ValidationError
 
 from bookstore.forms import ReviewForm
 from dtos.writes import ReviewInput
-from repos.plan import NotFound
 from repos.reviews import add_review, get_review_target
 from repos.write_errors import WriteError
 

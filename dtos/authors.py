@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from dtos.base import DTO, NotLoaded
+from fetchplan.dto import DTO, NotLoaded
 
 
 class AuthorRef(DTO):

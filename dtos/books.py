@@ -8,10 +8,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
+from fetchplan.dto import DTO
 from pydantic import Field, model_validator
 
 from dtos.authors import AuthorRef
-from dtos.base import DTO
 from dtos.publishers import PublisherRef
 
 MAX_SEARCH_LENGTH = 200

@@ -3,9 +3,8 @@
 from datetime import datetime
 from decimal import Decimal
 
+from fetchplan.dto import DTO
 from pydantic import computed_field
-
-from dtos.base import DTO
 
 __all__ = ["OrderDTO", "OrderLineDTO", "PlacedOrder"]
 

@@ -1,6 +1,6 @@
 """DTOs for publishers: pure data, no Django."""
 
-from dtos.base import DTO
+from fetchplan.dto import DTO
 
 
 class PublisherRef(DTO):

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from dtos.base import DTO
+from fetchplan.dto import DTO
 
 __all__ = ["BookRecord", "ReviewRecord", "ReviewTarget"]
 

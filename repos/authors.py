@@ -6,11 +6,11 @@ the same author.
 """
 
 from django.db.models import Count
+from fetchplan import Many, Plan, count, fetch_all, fetch_one
+from fetchplan.observe import query_budget
 
 from bookstore.models import Author, Book
 from dtos.authors import AuthorBook, AuthorBooks, AuthorDetail, AuthorPage, AuthorRef, AuthorRow
-from repos.observe import query_budget
-from repos.plan import Many, Plan, count, fetch_all, fetch_one
 
 AUTHORS_PER_PAGE = 50
 LATEST_BOOKS = 10

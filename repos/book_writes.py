@@ -5,11 +5,11 @@ the transaction, so an unknown author is a ``ReferenceNotFound`` and not a forei
 """
 
 from django.db import IntegrityError, transaction
+from fetchplan import NotFound, Plan, fetch_one
 
 from bookstore.models import Author, Book, Publisher
 from dtos.records import BookRecord
 from dtos.writes import BookInput, BookPatch
-from repos.plan import NotFound, Plan, fetch_one
 from repos.write_errors import DuplicateIsbn, ReferenceNotFound, WriteConflict
 
 __all__ = ["BOOK_RECORD", "create_book", "patch_book", "replace_book"]

@@ -23,6 +23,8 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce
+from fetchplan import Many, One, Plan, count, exists, fetch_all, fetch_one, stream
+from fetchplan.observe import query_budget
 
 from bookstore.models import Book, Review
 from dtos.books import (
@@ -38,8 +40,6 @@ from dtos.books import (
 )
 from repos.authors import AUTHOR_REF
 from repos.cursors import Cursor, InvalidCursor, decode_cursor, encode_cursor
-from repos.observe import query_budget
-from repos.plan import Many, One, Plan, count, exists, fetch_all, fetch_one, stream
 from repos.publishers import PUBLISHER_REF
 
 REVIEW = Plan(Review, ReviewDTO)

@@ -24,11 +24,11 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from fetchplan import Many, Plan, fetch_one
 
 from bookstore.models import Book, Customer, Order, OrderLine, Stock
 from dtos.orders import OrderDTO, OrderLineDTO, PlacedOrder
 from dtos.writes import OrderInput, OrderLineInput
-from repos.plan import Many, Plan, fetch_one
 from repos.write_errors import IdempotencyConflict, OutOfStock, ReferenceNotFound
 
 __all__ = ["ORDER", "ORDER_LINE", "get_order", "place_order"]

@@ -1,11 +1,11 @@
 """Reads of publishers: the list with book counts."""
 
 from django.db.models import Count
+from fetchplan import Plan, fetch_all
+from fetchplan.observe import query_budget
 
 from bookstore.models import Publisher
 from dtos.publishers import PublisherRef, PublisherRow
-from repos.observe import query_budget
-from repos.plan import Plan, fetch_all
 
 PUBLISHER_REF = Plan(Publisher, PublisherRef)
 PUBLISHER_ROW = Plan(Publisher, PublisherRow, fields={"book_count": Count("books")})

@@ -1,11 +1,11 @@
 """Writes (and the one read the review form needs) of reviews."""
 
 from django.db import IntegrityError, transaction
+from fetchplan import NotFound, Plan, fetch_one
 
 from bookstore.models import Book, Review
 from dtos.records import ReviewRecord, ReviewTarget
 from dtos.writes import ReviewInput
-from repos.plan import NotFound, Plan, fetch_one
 from repos.write_errors import WriteConflict
 
 __all__ = ["REVIEW_RECORD", "REVIEW_TARGET", "add_review", "get_review_target"]

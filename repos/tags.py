@@ -1,11 +1,11 @@
 """Reads of tags: the list with book counts, and one tag by name."""
 
 from django.db.models import Count
+from fetchplan import Plan, fetch_all, fetch_one
+from fetchplan.observe import query_budget
 
 from bookstore.models import Tag
 from dtos.tags import TagRow
-from repos.observe import query_budget
-from repos.plan import Plan, fetch_all, fetch_one
 
 TAG_ROW = Plan(Tag, TagRow, fields={"book_count": Count("books")})
 

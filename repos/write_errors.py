@@ -3,7 +3,7 @@
 Every write error means "nothing was written". The HTTP edge maps them to status codes
 (``bookstore/api_writes.py``): a reference to a row that does not exist is a 422 (the body is
 wrong, not the URL), a clash with the current state (stock, ISBN, a retried key) is a 409 or
-422. ``repos.plan.NotFound`` stays the error of a missing *target* (a 404).
+422. ``fetchplan.plan.NotFound`` stays the error of a missing *target* (a 404).
 """
 
 __all__ = [

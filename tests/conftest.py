@@ -1,3 +1,3 @@
 """Shared pytest configuration."""
 
-pytest_plugins = ["repos.observe.pytest_plugin"]
+# The fetchplan fixtures load through the library's pytest11 entry point.

@@ -6,9 +6,8 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-
-from dtos.base import RelationNotLoaded
-from repos.plan import NotFound
+from fetchplan import NotFound
+from fetchplan.dto import RelationNotLoaded
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from dtos.base import DTO
+from fetchplan.dto import DTO
 
 # -- scenario 1: list books ----------------------------------------------------------------
 

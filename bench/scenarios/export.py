@@ -17,11 +17,11 @@ from typing import Any, TextIO
 
 from django.db import connection
 from django.db.models import QuerySet
+from fetchplan import stream
 
 from bench.scenarios import plans
 from bench.scenarios.common import BOOK
 from bookstore.models import Book
-from repos.plan import stream
 
 CHUNK = 2000
 COLUMNS = ("id", "title", "isbn", "price", "published", "author_id", "publisher_id")

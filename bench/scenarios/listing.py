@@ -8,12 +8,12 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django_readers import pairs, specs
+from fetchplan import fetch_all
 
 from bench.harness import Record, Variant
 from bench.scenarios import plans
 from bench.scenarios.common import AUTHOR, BOOK, BOOK_TAGS, PUBLISHER, REVIEW, TAG, fetchall, money
 from bookstore.models import Book
-from repos.plan import fetch_all
 
 NAIVE_MAX = 1000
 

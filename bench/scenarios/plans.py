@@ -1,10 +1,10 @@
 """The layer's plans for each scenario: values + pydantic, values + NamedTuple, instances."""
 
 from django.db.models import Count
+from fetchplan import Many, One, Plan, Source, Strategy
 
 from bench.scenarios import dtos
 from bookstore.models import Author, Book, Publisher, Review
-from repos.plan import Many, One, Plan, Source, Strategy
 
 # -- scenario 1 ----------------------------------------------------------------------------
 

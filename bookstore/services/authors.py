@@ -8,8 +8,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from fetchplan.dto import NotLoaded
+
 from dtos.authors import AuthorBook, AuthorDetail, AuthorRef
-from dtos.base import NotLoaded
 from dtos.books import BookDetail
 
 

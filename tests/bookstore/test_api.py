@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from fetchplan.observe.pytest_plugin import AssertConstantQueries
 
 from dtos.books import BookFilters
 from repos.authors import get_author
 from repos.books import get_book, list_books
-from repos.observe.pytest_plugin import AssertConstantQueries
 from tests.bookstore.data import LARGE, SMALL, Picked, seed
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.http import StreamingHttpResponse
 from django.test import Client
+from fetchplan.observe.pytest_plugin import AssertConstantQueries, AssertNumQueries
 
 from bookstore import views
 from dtos.books import BookFilters
-from repos.observe.pytest_plugin import AssertConstantQueries, AssertNumQueries
 from tests.bookstore.data import LARGE, SMALL, seed
 from tests.repos.test_books import walk
 

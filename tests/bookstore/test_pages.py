@@ -5,9 +5,9 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from fetchplan.observe.pytest_plugin import AssertConstantQueries
 
 from bookstore.models import Author, Book, Tag
-from repos.observe.pytest_plugin import AssertConstantQueries
 from tests.bookstore.data import LARGE, SMALL, Picked, seed
 
 pytestmark = pytest.mark.django_db

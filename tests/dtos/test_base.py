@@ -5,9 +5,9 @@ import pickle
 
 import pytest
 from django.template import Context, Engine
+from fetchplan.dto import DTO, NotLoaded, RelationNotLoaded, is_loaded, require
 from pydantic import ValidationError
 
-from dtos.base import DTO, NotLoaded, RelationNotLoaded, is_loaded, require
 from tests.testapp.dtos import ChapterDTO, NovelDTO, WriterRef
 
 

@@ -3,6 +3,8 @@
 from collections.abc import Callable
 
 import pytest
+from fetchplan import NotFound
+from fetchplan.observe.pytest_plugin import AssertConstantQueries
 
 from bookstore.models import Author, Book, Publisher, Tag
 from repos.authors import (
@@ -14,8 +16,6 @@ from repos.authors import (
     list_author_books,
     list_authors,
 )
-from repos.observe.pytest_plugin import AssertConstantQueries
-from repos.plan import NotFound
 from repos.publishers import list_publishers
 from repos.tags import get_tag, list_tags
 from tests.bookstore.data import LARGE, SMALL, Picked, seed

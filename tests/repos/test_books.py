@@ -6,6 +6,8 @@ from decimal import Decimal
 from typing import get_args
 
 import pytest
+from fetchplan import NotFound
+from fetchplan.observe.pytest_plugin import AssertConstantQueries, AssertNumQueries
 
 from bookstore.models import Book, Review, Stock, Tag
 from dtos.books import SORT_KEYS, BookFilters, BookRow, SortKey
@@ -20,8 +22,6 @@ from repos.books import (
     stream_books,
 )
 from repos.cursors import InvalidCursor, encode_cursor
-from repos.observe.pytest_plugin import AssertConstantQueries, AssertNumQueries
-from repos.plan import NotFound
 from tests.bookstore.data import LARGE, SMALL, Picked, make_book, seed
 
 pytestmark = pytest.mark.django_db

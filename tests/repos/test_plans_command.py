@@ -5,8 +5,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from fetchplan.plan.registry import all_plans
 
-from repos.plan.registry import all_plans
 from tests.testapp import plans
 
 # explain() runs no query, but compiling SQL and reading the backend's limits opens a connection.

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from dtos.base import DTO, NotLoaded
+from fetchplan.dto import DTO, NotLoaded
 
 
 class CountryDTO(DTO):

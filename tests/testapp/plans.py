@@ -1,8 +1,8 @@
 """Plans over the engine's test models, covering every relation kind."""
 
 from django.db.models import Avg, Count, Q
+from fetchplan import Many, One, Plan
 
-from repos.plan import Many, One, Plan
 from tests.testapp import dtos, models
 
 COUNTRY = Plan(models.Country, dtos.CountryDTO)

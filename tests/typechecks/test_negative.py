@@ -15,11 +15,11 @@ from mypy import api
 ROOT = Path(__file__).resolve().parents[2]
 
 HEADER = """\
-from repos.plan import fetch_all, fetch_one
+from fetchplan import fetch_all, fetch_one
 from tests.testapp import plans
 from tests.testapp.dtos import NovelDTO, WriterRef
 from tests.testapp.models import Novel, Writer
-from dtos.base import NotLoaded, require
+from fetchplan.dto import NotLoaded, require
 """
 
 SNIPPETS = {

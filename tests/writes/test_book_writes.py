@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from fetchplan import NotFound
+from fetchplan.plan.errors import NOT_FOUND
 from pydantic import ValidationError
 
 from bookstore.models import Book
@@ -19,8 +21,6 @@ from dtos.writes import (
     BookPatch,
 )
 from repos.book_writes import create_book, patch_book, replace_book
-from repos.plan import NotFound
-from repos.plan.errors import NOT_FOUND
 from repos.write_errors import (
     DUPLICATE_ISBN,
     REFERENCE_NOT_FOUND,

@@ -4,11 +4,11 @@ references, and the idempotency key."""
 from decimal import Decimal
 
 import pytest
+from fetchplan.observe.pytest_plugin import AssertNumQueries
 from pydantic import ValidationError
 
 from bookstore.models import Order, OrderLine, Stock
 from dtos.writes import ORDER_DUPLICATE_BOOK, OrderInput, OrderLineInput
-from repos.observe.pytest_plugin import AssertNumQueries
 from repos.orders import place_order
 from repos.write_errors import (
     IDEMPOTENCY_CONFLICT,

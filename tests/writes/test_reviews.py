@@ -2,12 +2,12 @@
 
 import pytest
 from django.test import Client
+from fetchplan import NotFound
 from pydantic import ValidationError
 
 from bookstore.models import Review
 from bookstore.views_reviews import REVIEW_ADDED
 from dtos.writes import ReviewInput
-from repos.plan import NotFound
 from repos.reviews import add_review
 from tests.writes.factories import make_book, make_user, snapshot
 

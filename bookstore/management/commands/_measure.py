@@ -8,7 +8,7 @@ import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from repos.observe import record_queries
+from fetchplan.observe import record_queries
 
 type Run = Callable[[], object]
 

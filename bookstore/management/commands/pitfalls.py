@@ -17,6 +17,8 @@ from typing import Any, override
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
+from fetchplan import fetch_all, stream
+from fetchplan.observe import no_queries
 
 from bookstore.management.commands._measure import Pitfall, Variant, measure
 from bookstore.models import Author, Book, Review
@@ -31,8 +33,6 @@ from repos.books import (
     list_bylines,
     list_good_reviews,
 )
-from repos.observe import no_queries
-from repos.plan import fetch_all, stream
 
 # -- the pitfalls ------------------------------------------------------------------------------
 

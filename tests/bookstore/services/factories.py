@@ -3,8 +3,9 @@
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from fetchplan.dto import NotLoaded
+
 from dtos.authors import AuthorBook, AuthorDetail, AuthorRef
-from dtos.base import NotLoaded
 from dtos.books import BookDetail, ReviewDTO
 
 

@@ -4,13 +4,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from fetchplan.dto import NotLoaded
+from fetchplan.observe.pytest_plugin import AssertNoQueries
 
 from bookstore.services.authors import author_name_length, more_by_author, process_author_books
 from bookstore.services.pricing import is_backlist, sale_price
 from bookstore.services.ratings import rating_summary
 from dtos.authors import AuthorRef
-from dtos.base import NotLoaded
-from repos.observe.pytest_plugin import AssertNoQueries
 from tests.bookstore.services.factories import author_book, author_detail, book_detail
 
 TODAY = date(2026, 11, 25)

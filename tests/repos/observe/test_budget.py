@@ -6,10 +6,8 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
-
-from bookstore.models import Author
-from repos.observe import conf
-from repos.observe.budget import (
+from fetchplan.observe import conf
+from fetchplan.observe.budget import (
     BUDGET_EXCEEDED,
     INVALID_BUDGET,
     HasBudget,
@@ -17,7 +15,9 @@ from repos.observe.budget import (
     QueryBudgetWarning,
     query_budget,
 )
-from repos.observe.conf import INVALID_BUDGET_MODE
+from fetchplan.observe.conf import INVALID_BUDGET_MODE
+
+from bookstore.models import Author
 
 pytestmark = pytest.mark.django_db
 
@@ -53,16 +53,16 @@ def test_over_budget_raises_under_tests_by_default() -> None:
     assert "test_budget.py:" in str(caught.value)  # the report table names the lines
 
 
-@override_settings(REPOS_QUERY_BUDGET_MODE="warn")
+@override_settings(FETCHPLAN_QUERY_BUDGET_MODE="warn")
 def test_warn_mode_warns_at_the_caller() -> None:
     with pytest.warns(QueryBudgetWarning, match="over its budget of 1") as caught:
         assert count_authors(twice=True) == 0
     assert caught[0].filename == __file__
 
 
-@override_settings(REPOS_QUERY_BUDGET_MODE="log")
+@override_settings(FETCHPLAN_QUERY_BUDGET_MODE="log")
 def test_log_mode_logs_a_warning(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="repos.observe.budget"):
+    with caplog.at_level(logging.WARNING, logger="fetchplan.observe.budget"):
         assert count_authors(twice=True) == 0
     assert [r.getMessage() for r in caplog.records] == [
         BUDGET_EXCEEDED.format(function="count_authors", count=2, budget=1)
@@ -77,7 +77,7 @@ def test_production_default_is_log(monkeypatch: pytest.MonkeyPatch) -> None:
         assert conf.budget_mode() == "raise"
 
 
-@override_settings(REPOS_QUERY_BUDGET_MODE="loud")
+@override_settings(FETCHPLAN_QUERY_BUDGET_MODE="loud")
 def test_unknown_mode_is_refused() -> None:
     with pytest.raises(ImproperlyConfigured) as caught:
         count_authors()

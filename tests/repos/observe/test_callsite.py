@@ -4,20 +4,20 @@ import contextlib
 import sys
 
 import django
+import fetchplan.observe.hook
 import pytest
 from django.db.models.query import QuerySet
+from fetchplan.observe.callsite import UNKNOWN, CallSite, find_call_site, is_library_file
+from fetchplan.observe.recorder import record_queries
 
-import repos.observe.hook
 from bookstore.models import Author
 from repos.books import list_recent_books
-from repos.observe.callsite import UNKNOWN, CallSite, find_call_site, is_library_file
-from repos.observe.recorder import record_queries
 
 
 def test_library_files_are_skipped_and_project_files_are_not() -> None:
     assert is_library_file(django.__file__)
     assert is_library_file(sys.modules[QuerySet.__module__].__file__ or "")
-    assert is_library_file(repos.observe.hook.__file__)
+    assert is_library_file(fetchplan.observe.hook.__file__)
     assert is_library_file(contextlib.__file__)
     assert is_library_file(pytest.__file__)
     assert is_library_file("<frozen importlib._bootstrap>")

@@ -9,14 +9,16 @@ from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponse
 from django.test import AsyncClient, Client, override_settings
+from fetchplan.observe.middleware import QueryMiddleware
 
-from repos.observe.middleware import QueryMiddleware
 from tests.repos.observe.factories import make_books
 from tests.repos.observe.urls import authors_of_books
 
 pytestmark = pytest.mark.django_db
 
-ENABLED = override_settings(REPOS_QUERY_MIDDLEWARE=True, ROOT_URLCONF="tests.repos.observe.urls")
+ENABLED = override_settings(
+    FETCHPLAN_QUERY_MIDDLEWARE=True, ROOT_URLCONF="tests.repos.observe.urls"
+)
 TIMING = re.compile(r'^db;dur=\d+\.\d\d;desc="(\d+) queries"$')
 
 
@@ -25,19 +27,19 @@ def ok(request: HttpRequest) -> HttpResponse:
 
 
 def test_it_is_first_in_the_bookstore_middleware() -> None:
-    assert settings.MIDDLEWARE[0] == "repos.observe.middleware.QueryMiddleware"
+    assert settings.MIDDLEWARE[0] == "fetchplan.observe.middleware.QueryMiddleware"
 
 
 @override_settings(DEBUG=False)
 def test_off_without_debug_unless_enabled() -> None:
     with pytest.raises(MiddlewareNotUsed):
         QueryMiddleware(ok)
-    with override_settings(REPOS_QUERY_MIDDLEWARE=True):
+    with override_settings(FETCHPLAN_QUERY_MIDDLEWARE=True):
         assert QueryMiddleware(ok).get_response is ok
     with override_settings(DEBUG=True):
         assert QueryMiddleware(ok).get_response is ok
     with (
-        override_settings(DEBUG=True, REPOS_QUERY_MIDDLEWARE=False),
+        override_settings(DEBUG=True, FETCHPLAN_QUERY_MIDDLEWARE=False),
         pytest.raises(MiddlewareNotUsed),
     ):
         QueryMiddleware(ok)
@@ -48,7 +50,7 @@ def test_logs_one_line_warns_n_plus_one_and_sets_server_timing(
     client: Client, caplog: pytest.LogCaptureFixture
 ) -> None:
     make_books(4)
-    with caplog.at_level(logging.INFO, logger="repos.observe.middleware"):
+    with caplog.at_level(logging.INFO, logger="fetchplan.observe.middleware"):
         response = client.get("/authors-of-books/?page=1")
     assert response.status_code == 200
     timing = TIMING.match(response.headers["Server-Timing"])
@@ -84,7 +86,7 @@ def test_async_requests_are_recorded(caplog: pytest.LogCaptureFixture) -> None:
         response = await AsyncClient().get("/async-count/")
         return response.content, response.headers["Server-Timing"]
 
-    with caplog.at_level(logging.INFO, logger="repos.observe.middleware"):
+    with caplog.at_level(logging.INFO, logger="fetchplan.observe.middleware"):
         content, server_timing = async_to_sync(get)()
     assert content == b"0"
     timing = TIMING.match(server_timing)

@@ -4,9 +4,7 @@ import contextlib
 
 import pytest
 from django.db.models import FETCH_ONE
-
-from bookstore.models import Author, Book
-from repos.observe.pytest_plugin import (
+from fetchplan.observe.pytest_plugin import (
     NOT_CONSTANT,
     SWALLOWED_FORBIDDEN,
     WRONG_QUERY_COUNT,
@@ -14,7 +12,9 @@ from repos.observe.pytest_plugin import (
     AssertNoQueries,
     AssertNumQueries,
 )
-from repos.observe.zones import QueriesForbidden
+from fetchplan.observe.zones import QueriesForbidden
+
+from bookstore.models import Author, Book
 from tests.repos.observe.factories import make_books
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ import threading
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.db import connection, connections
+from fetchplan.observe.hook import carry_context, observe_execute
+from fetchplan.observe.recorder import record_queries
 
 from bookstore.models import Author
-from repos.observe.hook import carry_context, observe_execute
-from repos.observe.recorder import record_queries
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from django.db.models import FETCH_ONE
 from django.test import RequestFactory, override_settings
+from fetchplan.observe.render import render_without_queries
+from fetchplan.observe.zones import QueriesForbidden
 
 from bookstore.models import Book
-from repos.observe.render import render_without_queries
-from repos.observe.zones import QueriesForbidden
 from tests.repos.observe.factories import make_books
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_template_over_loaded_data_renders() -> None:
 
 
 @pytest.mark.usefixtures("templates")
-@override_settings(REPOS_RENDER_WITHOUT_QUERIES=False)
+@override_settings(FETCHPLAN_RENDER_WITHOUT_QUERIES=False)
 def test_zone_can_be_turned_off_as_in_production() -> None:
     make_books(1)
     books = list(Book.objects.all().fetch_mode(FETCH_ONE))
@@ -52,7 +52,7 @@ def test_zone_can_be_turned_off_as_in_production() -> None:
 
 @override_settings(DEBUG=False)
 def test_production_default_is_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    from repos.observe import conf
+    from fetchplan.observe import conf
 
     assert conf.render_without_queries_enabled()
     monkeypatch.setattr(conf, "under_tests", lambda: False)

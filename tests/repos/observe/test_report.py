@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import FETCH_ONE, FETCH_PEERS
 from django.test import override_settings
+from fetchplan.observe.recorder import record_queries
 
 from bookstore.models import Author, Book
-from repos.observe.recorder import record_queries
 from tests.repos.observe.factories import make_books
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ def test_threshold_is_configurable() -> None:
         for book in Book.objects.all().fetch_mode(FETCH_ONE):
             assert book.author.name
     assert len(two.report().n_plus_one) == 1
-    with override_settings(REPOS_N_PLUS_ONE_THRESHOLD=3), record_queries() as three:
+    with override_settings(FETCHPLAN_N_PLUS_ONE_THRESHOLD=3), record_queries() as three:
         for book in Book.objects.all().fetch_mode(FETCH_ONE):
             assert book.author.name
     assert three.report().n_plus_one == ()
@@ -68,9 +68,9 @@ def test_threshold_is_configurable() -> None:
 
 def test_bad_threshold_setting_is_refused() -> None:
     with (
-        override_settings(REPOS_N_PLUS_ONE_THRESHOLD=1),
+        override_settings(FETCHPLAN_N_PLUS_ONE_THRESHOLD=1),
         record_queries() as recorded,
-        pytest.raises(ImproperlyConfigured, match="REPOS_N_PLUS_ONE_THRESHOLD"),
+        pytest.raises(ImproperlyConfigured, match="FETCHPLAN_N_PLUS_ONE_THRESHOLD"),
     ):
         recorded.report()
 

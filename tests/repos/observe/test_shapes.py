@@ -1,8 +1,7 @@
 """Statements that differ only in values have the same shape."""
 
 import pytest
-
-from repos.observe.shapes import abbreviate, shape_of
+from fetchplan.observe.shapes import abbreviate, shape_of
 
 
 @pytest.mark.parametrize(

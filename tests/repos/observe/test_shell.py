@@ -5,8 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-
-from repos.management.commands.shell import SQL_LINE
+from fetchplan.management.commands.shell import SQL_LINE
 
 pytestmark = pytest.mark.django_db
 

@@ -8,18 +8,18 @@ from collections.abc import Callable, Iterator
 import pytest
 from asgiref.sync import async_to_sync
 from django.db import connection, connections
-
-from bookstore.models import Author
-from repos.observe.hook import carry_context
-from repos.observe.recorder import record_queries
-from repos.observe.wrapping import CANNOT_DECORATE_GENERATOR
-from repos.observe.zones import (
+from fetchplan.observe.hook import carry_context
+from fetchplan.observe.recorder import record_queries
+from fetchplan.observe.wrapping import CANNOT_DECORATE_GENERATOR
+from fetchplan.observe.zones import (
     QUERIES_FORBIDDEN,
     REASON_REQUIRED,
     QueriesForbidden,
     allow_queries,
     no_queries,
 )
+
+from bookstore.models import Author
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.db.models import Avg, Count
-
-from dtos.base import DTO, NotLoaded
-from repos.plan import Many, One, Plan
-from repos.plan.checks import (
+from fetchplan import Many, One, Plan
+from fetchplan.dto import DTO, NotLoaded
+from fetchplan.plan.checks import (
     BAD_PATH,
     NESTED_EXPRESSION,
     NO_SOURCE,
@@ -21,6 +20,7 @@ from repos.plan.checks import (
     check_plan,
     check_plans,
 )
+
 from tests.testapp import plans
 from tests.testapp.dtos import ChapterDTO, WriterRef
 from tests.testapp.models import Novel, Writer
@@ -188,6 +188,6 @@ def test_manage_py_check_reports_a_broken_registered_plan() -> None:
     broken = Plan(Novel, Broken, name="broken on purpose")
     with pytest.raises(SystemCheckError) as raised:
         call_command("check")
-    assert "repos.E003" in str(raised.value)
+    assert "fetchplan.E003" in str(raised.value)
     assert "broken on purpose" in str(raised.value)
     del broken

@@ -5,9 +5,9 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from fetchplan import Plan, Strategy, fetch_all, stream
+from fetchplan.plan.registry import all_plans
 
-from repos.plan import Plan, Strategy, fetch_all, stream
-from repos.plan.registry import all_plans
 from tests.testapp import plans
 from tests.testapp.factory import make_library
 

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from fetchplan import Strategy, fetch_all
+from fetchplan.plan.registry import all_plans
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from repos.plan import Strategy, fetch_all
-from repos.plan.registry import all_plans
 from tests.testapp import plans  # noqa: F401  (registers the test plans)
 from tests.testapp.models import Chapter, Club, Country, Label, Membership, Novel, Profile, Writer
 

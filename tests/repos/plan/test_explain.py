@@ -6,10 +6,10 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from fetchplan import Plan, Strategy, fetch_all
+from fetchplan.plan.explain import explain
+from fetchplan.plan.registry import all_plans
 
-from repos.plan import Plan, Strategy, fetch_all
-from repos.plan.explain import explain
-from repos.plan.registry import all_plans
 from tests.testapp import plans
 from tests.testapp.factory import make_library
 from tests.testapp.models import Writer

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Model, QuerySet
+from fetchplan import Plan, Strategy, fetch_all
+from fetchplan.dto import NotLoaded
 from pytest_django import DjangoAssertNumQueries
 
-from dtos.base import NotLoaded
-from repos.plan import Plan, Strategy, fetch_all
 from tests.testapp import plans
 from tests.testapp.dtos import ClubRef, CountryDTO, NovelDTO, ProfileBio, WriterRef
 from tests.testapp.models import Chapter, Club, Country, Label, Membership, Novel, Profile, Writer

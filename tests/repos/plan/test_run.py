@@ -2,9 +2,7 @@
 
 import pytest
 from django.db.models import Count
-from pytest_django import DjangoAssertNumQueries
-
-from repos.plan import (
+from fetchplan import (
     MultipleFound,
     NotFound,
     count,
@@ -14,7 +12,9 @@ from repos.plan import (
     fetch_one,
     stream,
 )
-from repos.plan.errors import BAD_CHUNK_SIZE, NOT_FOUND
+from fetchplan.plan.errors import BAD_CHUNK_SIZE, NOT_FOUND
+from pytest_django import DjangoAssertNumQueries
+
 from tests.testapp import plans
 from tests.testapp.factory import make_library
 from tests.testapp.models import Novel, Writer
@@ -98,7 +98,7 @@ def test_the_same_related_row_is_one_dto_object() -> None:
 
 def test_many_parents_are_loaded_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     make_library(writers=10)
-    from repos.plan import values_strategy
+    from fetchplan.plan import values_strategy
 
     monkeypatch.setattr(values_strategy, "batch_size", lambda using: 4)
     novels = fetch_all(plans.NOVEL, Novel.objects.order_by("pk"))

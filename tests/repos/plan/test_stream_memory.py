@@ -6,8 +6,8 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from fetchplan import fetch_all, stream
 
-from repos.plan import fetch_all, stream
 from tests.testapp import plans
 from tests.testapp.models import Novel, Writer
 

@@ -1,0 +1,267 @@
+"""Resolve a plan against its model: which columns, joins, annotations and child queries.
+
+The result is a tree of :class:`Node` (one per DTO in the plan: the root, and each nested
+to-one DTO, which shares its parent's query) and :class:`ManyEdge` (one per to-many relation,
+each with its own query whose rows are the root node of the child plan).
+
+Both strategies run the same tree: the values strategy reads ``values()`` keys
+(``node.prefix + path``), the instances strategy walks attributes.
+"""
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from operator import itemgetter
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import ForeignObjectRel, ManyToManyField, Model
+from django.db.models.expressions import BaseExpression
+
+from fetchplan.dto import NotLoaded
+from fetchplan.plan.declare import Many, One, Plan
+from fetchplan.plan.dto_kinds import field_types
+from fetchplan.plan.paths import canonical_path, get_field, plan_error
+from fetchplan.plan.type_rules import mentions_not_loaded
+
+ANNOTATION_PREFIX = "plan_"
+RANK_KEY = "plan_rank"
+
+
+@dataclass(eq=False)
+class ManyEdge:
+    """A to-many relation: its child query and how child rows attach to parents."""
+
+    field: str
+    spec: Many
+    related_model: type[Model]
+    parent_lookup: str
+    """Lookup from the related model back to the parent (``book`` for Review, ``books`` for Tag)."""
+    accessor: str
+    """Attribute on a parent instance (for ``Prefetch``)."""
+    order_by: tuple[str, ...]
+    child: "Node | None"
+    scalar: str | None
+    keys: list[str] = dataclasses.field(default_factory=list)  # `field` is an attribute here
+    """The child query's ``values_list()`` keys (the child's own, then the parent key)."""
+    parent_index: int = -1
+    scalar_index: int = -1
+
+
+@dataclass(eq=False)
+class Node:
+    """One DTO of a plan, at ``prefix`` inside its query's rows."""
+
+    plan: Plan[Any, Any]
+    model: type[Model]
+    prefix: str
+    scalars: list[tuple[str, str]] = field(default_factory=list)
+    """(DTO field, lookup path relative to this node) read from columns."""
+    annotations: dict[str, BaseExpression] = field(default_factory=dict)
+    """(alias -> expression), only on a query's root node."""
+    annotated: list[tuple[str, str]] = field(default_factory=list)
+    """(DTO field, alias) read from annotations."""
+    ones: list[tuple[str, str, "Node", bool]] = field(default_factory=list)
+    """(DTO field, relation name, nested node, nullable)."""
+    manys: list[ManyEdge] = field(default_factory=list)
+    missing: list[tuple[str, NotLoaded]] = field(default_factory=list)
+    # Positions in the query's row tuples, set by lay_out() once the node tree is complete.
+    keys: list[str] = field(default_factory=list)
+    """The ``values_list()`` keys of this node's query (query roots only)."""
+    pk_index: int = -1
+    column_names: tuple[str, ...] = ()
+    """DTO fields read straight from columns (scalars, then annotations)."""
+    column_values: Callable[[Sequence[Any]], Sequence[Any]] = tuple
+    """Pull ``column_names``' values out of a row tuple, in that order."""
+
+    @property
+    def pk_key(self) -> str:
+        """The ``values()`` key of this node's primary key."""
+        return f"{self.prefix}pk"
+
+    def count_many(self) -> int:
+        """Return the number of to-many edges in this subtree (each costs one query)."""
+        total = 0
+        for _, _, node, _ in self.ones:
+            total += node.count_many()
+        for edge in self.manys:
+            total += 1 + (edge.child.count_many() if edge.child else 0)
+        return total
+
+    def walk(self) -> "list[Node]":
+        """Return this node and its nested to-one nodes (same query), depth first."""
+        nodes = [self]
+        for _, _, node, _ in self.ones:
+            nodes.extend(node.walk())
+        return nodes
+
+    def value_keys(self) -> list[str]:
+        """Return every ``values()`` key this node's query must select."""
+        keys: list[str] = []
+        for node in self.walk():
+            keys.append(node.pk_key)
+            keys.extend(node.prefix + path for _, path in node.scalars)
+        keys.extend(alias for _, alias in self.annotated)
+        return list(dict.fromkeys(keys))
+
+    def related_paths(self) -> list[str]:
+        """Return the ``select_related`` paths the instances strategy needs."""
+        paths: set[str] = set()
+        for node in self.walk():
+            if node.prefix:
+                paths.add(node.prefix.removesuffix("__"))
+            for _, path in node.scalars:
+                parts = path.split("__")[:-1]
+                for i in range(1, len(parts) + 1):
+                    paths.add(node.prefix + "__".join(parts[:i]))
+        return sorted(paths)
+
+
+def compile_plan(plan: Plan[Any, Any]) -> Node:
+    """Resolve ``plan`` as the root of a query; raise PlanError if it does not fit its model."""
+    root = _compile(plan, prefix="", query_root=True)
+    lay_out(root, [])
+    return root
+
+
+def lay_out(root: Node, extra_keys: Sequence[str]) -> dict[str, int]:
+    """Fix the column order of ``root``'s query and record each node's positions in it.
+
+    Rows are read as tuples (``values_list()``): no dict per row, and each node pulls its
+    columns with one ``itemgetter`` call. Returns the key -> position map.
+    """
+    root.keys = list(dict.fromkeys([*root.value_keys(), *extra_keys]))
+    index = {key: position for position, key in enumerate(root.keys)}
+    for node in root.walk():
+        node.pk_index = index[node.pk_key]
+        columns = [(name, node.prefix + path) for name, path in node.scalars] + node.annotated
+        node.column_names = tuple(name for name, _ in columns)
+        node.column_values = _getter([index[key] for _, key in columns])
+    return index
+
+
+def _getter(positions: list[int]) -> Callable[[Sequence[Any]], Sequence[Any]]:
+    if len(positions) == 1:
+        (position,) = positions
+        return lambda row: (row[position],)
+    if not positions:
+        return lambda row: ()
+    getter: Callable[[Sequence[Any]], Sequence[Any]] = itemgetter(*positions)
+    return getter
+
+
+def _compile(plan: Plan[Any, Any], *, prefix: str, query_root: bool) -> Node:
+    node = Node(plan=plan, model=plan.model, prefix=prefix)
+    dto_fields = field_types(plan.dto)
+    for name in plan.relations:
+        if name not in dto_fields:
+            raise plan_error(plan, f"relation {name!r} has no field on {plan.dto.__name__}")
+    for name in plan.fields:
+        if name not in dto_fields:
+            raise plan_error(plan, f"field source {name!r} has no field on {plan.dto.__name__}")
+    for name, annotation in dto_fields.items():
+        relation = plan.relations.get(name)
+        if isinstance(relation, One):
+            _add_one(node, name, relation)
+        elif isinstance(relation, Many):
+            node.manys.append(_many_edge(plan, name, relation))
+        elif name in plan.fields and isinstance(plan.fields[name], BaseExpression):
+            if not query_root:
+                raise plan_error(
+                    plan,
+                    f"field {name!r} is an expression, but this plan is nested as a to-one "
+                    "relation; annotate on the root plan instead",
+                )
+            alias = ANNOTATION_PREFIX + name
+            expression = plan.fields[name]
+            assert isinstance(expression, BaseExpression)
+            node.annotations[alias] = expression
+            node.annotated.append((name, alias))
+        elif (
+            name not in plan.fields
+            and mentions_not_loaded(annotation)
+            and _is_relation(plan.model, name)
+        ):
+            node.missing.append((name, NotLoaded(plan.dto.__name__, name, plan.label)))
+        else:
+            source = plan.fields.get(name, name)
+            assert isinstance(source, str)
+            node.scalars.append((name, canonical_path(plan.model, source, plan)))
+    return node
+
+
+def _add_one(node: Node, name: str, relation: One) -> None:
+    source = relation.source or name
+    model_field = get_field(node.plan, node.model, source)
+    if not (model_field.many_to_one or model_field.one_to_one):
+        raise plan_error(node.plan, f"{source!r} is not a to-one relation; use Many() for it")
+    if relation.plan.model is not model_field.related_model:
+        raise plan_error(
+            node.plan,
+            f"One({relation.plan.label}) fills {source!r}, which leads to "
+            f"{model_field.related_model.__name__ if model_field.related_model else '?'}, "
+            f"not {relation.plan.model.__name__}",
+        )
+    nullable = bool(getattr(model_field, "null", False)) or isinstance(
+        model_field, ForeignObjectRel
+    )
+    child = _compile(relation.plan, prefix=f"{node.prefix}{source}__", query_root=False)
+    node.ones.append((name, source, child, nullable))
+
+
+def _many_edge(plan: Plan[Any, Any], name: str, relation: Many) -> ManyEdge:
+    source = relation.source or name
+    model_field = get_field(plan, plan.model, source)
+    if not (model_field.one_to_many or model_field.many_to_many):
+        raise plan_error(plan, f"{source!r} is not a to-many relation; use One() or a field path")
+    related = model_field.related_model
+    assert isinstance(related, type)
+    if isinstance(model_field, ForeignObjectRel):
+        parent_lookup = model_field.field.name
+        accessor = model_field.get_accessor_name() or source
+    else:
+        assert isinstance(model_field, ManyToManyField)
+        parent_lookup = model_field.related_query_name()
+        accessor = model_field.name
+    child: Node | None = None
+    if relation.plan is not None:
+        if relation.plan.model is not related:
+            raise plan_error(
+                plan,
+                f"Many({relation.plan.label}) fills {source!r}, which leads to "
+                f"{related.__name__}, not {relation.plan.model.__name__}",
+            )
+        child = _compile(relation.plan, prefix="", query_root=True)
+    else:
+        assert relation.scalar is not None
+        relation = replace(relation, scalar=canonical_path(related, relation.scalar, plan))
+    order = relation.order_by or tuple(str(o) for o in related._meta.ordering) or ("pk",)
+    if "pk" not in order and "-pk" not in order:
+        order = (*order, "pk")
+    edge = ManyEdge(
+        field=name,
+        spec=relation,
+        related_model=related,
+        parent_lookup=parent_lookup,
+        accessor=accessor,
+        order_by=order,
+        child=child,
+        scalar=relation.scalar,
+    )
+    parent_key = f"{parent_lookup}__pk"
+    if child is not None:
+        index = lay_out(child, [parent_key])
+        edge.keys = child.keys
+    else:
+        edge.keys = list(dict.fromkeys([relation.scalar or "pk", parent_key]))
+        index = {key: position for position, key in enumerate(edge.keys)}
+        edge.scalar_index = index[relation.scalar or "pk"]
+    edge.parent_index = index[parent_key]
+    return edge
+
+
+def _is_relation(model: type[Model], name: str) -> bool:
+    try:
+        return bool(model._meta.get_field(name).is_relation)
+    except FieldDoesNotExist:
+        return True  # a relation the DTO names differently; the checks report real mistakes

@@ -1,0 +1,190 @@
+"""Declaring a fetch plan: which DTO, from which model, with which fields and relations.
+
+A plan is immutable data; building it runs no query and needs no database. Running it is a
+separate step (:mod:`fetchplan.plan.run`). Every plan registers itself when created, so that the
+system checks (:mod:`fetchplan.plan.checks`) and ``manage.py plans`` see all of them.
+
+Example::
+
+    AUTHOR_REF = Plan(Author, AuthorRef)                    # fields by name: id, name
+    BOOK_CARD = Plan(
+        Book,
+        BookCard,
+        fields={"review_count": Count("reviews"), "publisher_name": "publisher__name"},
+        relations={
+            "author": One(AUTHOR_REF),                       # to-one: joined, same query
+            "tags": Many(scalar="name"),                     # to-many scalars: 1 query
+            "reviews": Many(REVIEW, order_by=("-created",), limit=5),  # 5 latest per book
+        },
+    )
+"""
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, override
+
+from django.db.models import Model, Q
+from django.db.models.expressions import BaseExpression
+
+from fetchplan.plan.errors import BAD_LIMIT, BAD_RELATION
+
+if TYPE_CHECKING:
+    from fetchplan.plan.compile import Node
+
+Source = str | BaseExpression
+"""Where a DTO field comes from: a lookup path (``"author__name"``) or an expression."""
+
+
+class Strategy(StrEnum):
+    """How a plan reads rows. Both give equal DTOs for the same data."""
+
+    VALUES = "values"
+    """``values()`` rows, no model instances: the fast default."""
+    INSTANCES = "instances"
+    """Model instances via ``select_related`` / ``Prefetch``: when a model method is needed."""
+
+
+@dataclass(frozen=True)
+class One:
+    """Load a to-one relation (FK, one-to-one, either direction) as a nested DTO.
+
+    It comes through the same query (joined columns). ``source`` is the model's relation name
+    when it differs from the DTO field's name.
+    """
+
+    plan: "Plan[Any, Any]"
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Many:
+    """Load a to-many relation (reverse FK, many-to-many) with one extra query per level.
+
+    Give ``plan`` to load nested DTOs, or ``scalar`` to load one column of the related model
+    (``Many(scalar="name")`` for ``tags: tuple[str, ...]``). ``filter``, ``order_by`` and
+    ``limit`` apply *per parent* ("the 5 latest reviews of each book"), still in one query.
+    """
+
+    plan: "Plan[Any, Any] | None" = None
+    scalar: str | None = None
+    source: str | None = None
+    filter: Q | None = None
+    order_by: tuple[str, ...] = ()
+    limit: int | None = None
+
+    def __post_init__(self) -> None:
+        if (self.plan is None) == (self.scalar is None):
+            raise ValueError(BAD_RELATION.format(got=f"plan={self.plan!r}, scalar={self.scalar!r}"))
+        if self.limit is not None and self.limit < 1:
+            raise ValueError(BAD_LIMIT.format(limit=self.limit))
+
+
+Relation = One | Many
+
+
+# Old-style type variables on purpose: with PEP 695 syntax mypy infers variance, and a frozen
+# Plan would be covariant in its model, so `fetch_all(BOOK_PLAN, Author.objects.all())`
+# would type-check (both widen to Model). Invariant variables make it an error.
+M = TypeVar("M", bound=Model)
+D = TypeVar("D")
+
+
+@dataclass(frozen=True, eq=False)
+class Plan(Generic[M, D]):  # noqa: UP046  (invariance, see above)
+    """An immutable declaration of how to fill DTO ``D`` from model ``M``.
+
+    ``fields`` maps DTO field names to sources (a lookup path through to-one relations, or an
+    annotation/aggregate expression); fields not named there come from the model field of the
+    same name. ``relations`` maps DTO field names to :class:`One` / :class:`Many`; a DTO field
+    typed ``X | NotLoaded`` that no relation names is filled with ``NotLoaded``.
+    """
+
+    model: type[M]
+    dto: type[D]
+    fields: Mapping[str, Source] = field(default_factory=dict)
+    relations: Mapping[str, Relation] = field(default_factory=dict)
+    strategy: Strategy = Strategy.VALUES
+    name: str = ""
+    declared_at: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fields", dict(self.fields))
+        object.__setattr__(self, "relations", dict(self.relations))
+        object.__setattr__(self, "strategy", Strategy(self.strategy))
+        if not self.declared_at:
+            object.__setattr__(self, "declared_at", _caller_location())
+        if not self.name:
+            object.__setattr__(self, "name", f"{self.dto.__name__} from {self.model.__name__}")
+        from fetchplan.plan import registry
+
+        registry.register(self)
+
+    # -- builders: every change returns a new plan ---------------------------------------------
+
+    def with_strategy(self, strategy: Strategy | str) -> Self:
+        """Return the same plan run with another strategy."""
+        strategy = Strategy(strategy)
+        return self._replace(strategy=strategy, name=f"{self.name} [{strategy}]")
+
+    def with_fields(self, **sources: Source) -> Self:
+        """Return a plan with more (or overridden) field sources."""
+        return self._replace(fields={**self.fields, **sources})
+
+    def with_relations(self, **relations: Relation) -> Self:
+        """Return a plan that also loads these relations."""
+        return self._replace(relations={**self.relations, **relations})
+
+    def _replace(self, **changes: Any) -> Self:
+        values = {
+            "model": self.model,
+            "dto": self.dto,
+            "fields": self.fields,
+            "relations": self.relations,
+            "strategy": self.strategy,
+            "name": self.name,
+            "declared_at": _caller_location(depth=3),
+            **changes,
+        }
+        return type(self)(**values)
+
+    # -- introspection ---------------------------------------------------------------------------
+
+    @property
+    def label(self) -> str:
+        """The plan's name and where it was declared, as error messages show it."""
+        return f"'{self.name}' ({self.declared_at})"
+
+    def budget(self) -> int:
+        """Return how many queries one fetch runs: 1, plus 1 per to-many relation at any depth.
+
+        Streaming runs this many per chunk. A to-many level whose parents exceed one batch
+        (the backend's parameter limit) takes one query per batch.
+        """
+        return 1 + self.compiled().count_many()
+
+    def compiled(self) -> "Node":
+        """Return the plan resolved against its model (computed once, on first use)."""
+        node: Node | None = self.__dict__.get("_compiled")
+        if node is None:
+            from fetchplan.plan.compile import compile_plan
+
+            node = compile_plan(self)
+            self.__dict__["_compiled"] = node
+        return node
+
+    @override
+    def __repr__(self) -> str:
+        return f"<Plan {self.label}: {self.model.__name__} -> {self.dto.__name__}, {self.strategy}>"
+
+
+def _caller_location(depth: int = 3) -> str:
+    """Return ``path:line`` of the code that declared a plan (for messages and listings)."""
+    frame = sys._getframe(depth)
+    filename = frame.f_code.co_filename
+    for root in sys.path:
+        if root and filename.startswith(root.rstrip("/") + "/") and "site-packages" not in root:
+            filename = filename[len(root.rstrip("/")) + 1 :]
+            break
+    return f"{filename}:{frame.f_lineno}"

@@ -1,0 +1,140 @@
+"""What the engine needs to know about a DTO class, for pydantic models and NamedTuples alike.
+
+Both kinds are built from a dict of field values. pydantic DTOs are *validated* (types are
+coerced and checked, nested DTO instances are kept as they are, so identity survives); a
+NamedTuple is built with its constructor.
+"""
+
+import typing
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter
+
+
+def is_pydantic(dto: object) -> bool:
+    """Return True if ``dto`` is a pydantic model class."""
+    return isinstance(dto, type) and issubclass(dto, BaseModel)
+
+
+def is_namedtuple(dto: object) -> bool:
+    """Return True if ``dto`` is a NamedTuple class."""
+    return isinstance(dto, type) and issubclass(dto, tuple) and hasattr(dto, "_fields")
+
+
+def is_dto_class(value: object) -> bool:
+    """Return True if ``value`` is a DTO class the engine can fill."""
+    return isinstance(value, type) and (is_pydantic(value) or is_namedtuple(value))
+
+
+_field_types: dict[type[Any], dict[str, Any]] = {}
+_list_builders: dict[type[Any], Callable[[Sequence[dict[str, Any]]], list[Any]]] = {}
+_one_builders: dict[type[Any], Callable[[dict[str, Any]], Any]] = {}
+
+
+def field_types(dto: type[Any]) -> dict[str, Any]:
+    """Return the DTO's field names, in declaration order, mapped to their annotations."""
+    if dto not in _field_types:
+        _field_types[dto] = _read_field_types(dto)
+    return _field_types[dto]
+
+
+def _read_field_types(dto: type[Any]) -> dict[str, Any]:
+    if is_pydantic(dto):
+        return {name: info.annotation for name, info in dto.model_fields.items()}
+    if is_namedtuple(dto):
+        hints = typing.get_type_hints(dto)
+        return {name: hints[name] for name in dto._fields}
+    raise TypeError(f"{dto!r} is neither a pydantic model nor a NamedTuple")
+
+
+def list_builder(dto: type[Any]) -> Callable[[Sequence[dict[str, Any]]], list[Any]]:
+    """Return a function that turns a list of field dicts into a list of DTOs.
+
+    pydantic: one ``TypeAdapter(list[DTO])`` call per batch (measured faster than one
+    ``model_validate`` per row); the adapter is built once per DTO class.
+    """
+    if dto not in _list_builders:
+        _list_builders[dto] = _make_list_builder(dto)
+    return _list_builders[dto]
+
+
+def _make_list_builder(dto: type[Any]) -> Callable[[Sequence[dict[str, Any]]], list[Any]]:
+    if is_pydantic(dto) and is_plain(dto):
+        construct = trusted_constructor(dto)
+
+        def build_trusted(rows: Sequence[dict[str, Any]]) -> list[Any]:
+            return [construct(row) for row in rows]
+
+        return build_trusted
+    if is_pydantic(dto):
+        adapter: TypeAdapter[list[Any]] = TypeAdapter(list[dto])  # type: ignore[valid-type]  # DTO class known only at runtime
+        return adapter.validate_python
+    make = dto
+
+    def build_tuples(rows: Sequence[dict[str, Any]]) -> list[Any]:
+        return [make(**row) for row in rows]
+
+    return build_tuples
+
+
+def one_builder(dto: type[Any]) -> Callable[[dict[str, Any]], Any]:
+    """Return a function that turns one dict of field values into a DTO."""
+    if dto not in _one_builders:
+        _one_builders[dto] = _make_one_builder(dto)
+    return _one_builders[dto]
+
+
+def _make_one_builder(dto: type[Any]) -> Callable[[dict[str, Any]], Any]:
+    if is_pydantic(dto) and is_plain(dto):
+        return trusted_constructor(dto)
+    if is_pydantic(dto):
+        validate: Callable[[dict[str, Any]], Any] = dto.model_validate
+        return validate
+    make = dto
+
+    def build_tuple(row: dict[str, Any]) -> Any:
+        return make(**row)
+
+    return build_tuple
+
+
+def is_plain(dto: type[BaseModel]) -> bool:
+    """Return True if building ``dto`` needs nothing but its field values.
+
+    That is: no validators, no private attributes, no ``model_post_init``. Such a DTO filled
+    by a plan can skip validation safely: every field has a source and the system checks
+    proved each column's type matches the field (fetchplan.E001, E003).
+    """
+    decorators = dto.__pydantic_decorators__
+    return not (
+        decorators.field_validators
+        or decorators.model_validators
+        or decorators.validators
+        or decorators.root_validators
+        or dto.__private_attributes__
+        or dto.__pydantic_post_init__
+    )
+
+
+def trusted_constructor(dto: type[BaseModel]) -> Callable[[dict[str, Any]], Any]:
+    """Return a function that builds ``dto`` from a complete dict of trusted field values.
+
+    It does what ``model_construct`` does for a complete dict, minus its per-field Python
+    loop: measured 6.5 ms for 10,000 seven-field DTOs against 33 ms for one
+    ``TypeAdapter(list[DTO])`` validation and 51 ms for ``model_construct`` (PostgreSQL rows,
+    see README, Performance). Only for rows from the engine's own queries.
+    """
+    new = object.__new__
+    set_attribute = object.__setattr__
+    field_names = frozenset(dto.model_fields)
+
+    def construct(values: dict[str, Any]) -> Any:
+        instance = new(dto)
+        set_attribute(instance, "__dict__", values)
+        set_attribute(instance, "__pydantic_fields_set__", set(field_names))
+        set_attribute(instance, "__pydantic_extra__", None)
+        set_attribute(instance, "__pydantic_private__", None)
+        return instance
+
+    return construct

@@ -1,0 +1,150 @@
+"""Explain a plan without running it: the SQL statements it will run and its query budget.
+
+Statements carry ``%s`` placeholders, not values. A to-many statement is shown for one parent
+id; at run time it has one placeholder per parent id, up to the backend's batch size.
+"""
+
+from dataclasses import dataclass
+from typing import Any, override
+
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import QuerySet
+
+from fetchplan.plan.compile import ManyEdge, Node
+from fetchplan.plan.declare import Plan, Strategy
+from fetchplan.plan.instances_strategy import prepare
+from fetchplan.plan.querysets import (
+    Parents,
+    batch_size,
+    child_queryset,
+    child_values,
+    parents_subquery,
+    root_values,
+)
+
+EXAMPLE_PARENT_ID = 0
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One SQL statement a plan runs, and what it is for."""
+
+    purpose: str
+    sql: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What running a plan costs: its statements, and its budget per fetch (or chunk)."""
+
+    plan: str
+    model: str
+    dto: str
+    strategy: str
+    budget: int
+    statements: tuple[Statement, ...]
+    batch_size: int
+
+    @override
+    def __str__(self) -> str:
+        lines = [
+            f"plan {self.plan}: {self.model} -> {self.dto} ({self.strategy})",
+            f"budget: {self.budget} queries per fetch (per chunk when streaming); "
+            f"to-many levels take parent ids {self.batch_size} at a time",
+        ]
+        for number, statement in enumerate(self.statements, start=1):
+            lines.append(f"  {number}. {statement.purpose}")
+            lines.append(f"     {statement.sql}")
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the explanation as JSON-ready data."""
+        return {
+            "plan": self.plan,
+            "model": self.model,
+            "dto": self.dto,
+            "strategy": self.strategy,
+            "budget": self.budget,
+            "batch_size": self.batch_size,
+            "statements": [{"purpose": s.purpose, "sql": s.sql} for s in self.statements],
+        }
+
+
+def explain(
+    plan: Plan[Any, Any],
+    queryset: QuerySet[Any] | None = None,
+    *,
+    using: str | None = None,
+    streaming: bool = False,
+) -> Explanation:
+    """Return the statements ``plan`` runs over ``queryset`` (default: all rows) and its budget.
+
+    Runs no query. The number of statements equals ``plan.budget()``. With ``streaming``,
+    the to-many statements are those each chunk runs (by parent ids).
+    """
+    if queryset is None:
+        queryset = plan.model._default_manager.all()
+    if using is not None:
+        queryset = queryset.using(using)
+    alias = queryset.db or DEFAULT_DB_ALIAS
+    node = plan.compiled()
+    if plan.strategy is Strategy.VALUES:
+        root = root_values(node, queryset)
+    else:
+        root = prepare(node, queryset)
+    statements = [Statement(f"{plan.model.__name__} rows", _sql(root))]
+    source = None if streaming or plan.strategy is Strategy.INSTANCES else queryset
+    _explain_edges(node, plan.strategy, alias, statements, "", source)
+    return Explanation(
+        plan=plan.label,
+        model=plan.model.__name__,
+        dto=plan.dto.__name__,
+        strategy=str(plan.strategy),
+        budget=plan.budget(),
+        statements=tuple(statements),
+        batch_size=batch_size(alias),
+    )
+
+
+def _explain_edges(
+    node: Node,
+    strategy: Strategy,
+    alias: str,
+    out: list[Statement],
+    path: str,
+    source: QuerySet[Any] | None,
+) -> None:
+    """Append the statements of ``node``'s to-many edges, mirroring the values strategy."""
+    for owner in node.walk():
+        subquery = None if source is None else parents_subquery(source, owner)
+        parents: Parents = [EXAMPLE_PARENT_ID] if subquery is None else subquery
+        for edge in owner.manys:
+            where = f"{path}{owner.prefix}{edge.field}"
+            purpose = _purpose(edge, where, by_subquery=subquery is not None)
+            out.append(Statement(purpose, _sql(_edge_queryset(edge, strategy, alias, parents))))
+            if edge.child is not None:
+                nested = child_queryset(edge, parents, alias) if subquery is not None else None
+                _explain_edges(edge.child, strategy, alias, out, f"{where}.", nested)
+
+
+def _purpose(edge: ManyEdge, where: str, *, by_subquery: bool) -> str:
+    detail = [f"{edge.related_model.__name__} rows for {where}"]
+    if edge.spec.limit is not None:
+        detail.append(f"at most {edge.spec.limit} per parent")
+    detail.append("parents by subquery (or all)" if by_subquery else "by parent ids")
+    return ", ".join(detail)
+
+
+def _edge_queryset(
+    edge: ManyEdge, strategy: Strategy, alias: str, parents: Parents
+) -> QuerySet[Any]:
+    if strategy is Strategy.VALUES:
+        return child_values(edge, parents, alias)
+    # What Prefetch runs: the parent filter, and for a limit Django's own per-parent window.
+    queryset = child_queryset(edge, parents, alias)
+    return prepare(edge.child, queryset) if edge.child is not None else queryset
+
+
+def _sql(queryset: QuerySet[Any]) -> str:
+    sql, _ = queryset.query.sql_with_params()
+    return str(sql)

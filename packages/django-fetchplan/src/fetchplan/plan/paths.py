@@ -1,0 +1,82 @@
+"""Lookup paths on a model: resolve them, spell them one way, tell whether they can be NULL.
+
+A path follows to-one relations only (``author__country__name``); to-many data is loaded by
+``Many()`` relations instead. Errors name the plan they were found in.
+"""
+
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import ForeignObjectRel, Model
+
+from fetchplan.plan.declare import Plan
+from fetchplan.plan.errors import INVALID_PLAN, PlanError
+
+
+def plan_error(plan: Plan[Any, Any], problem: str) -> PlanError:
+    """Return a PlanError naming ``plan`` and the ``problem``."""
+    return PlanError(INVALID_PLAN.format(plan=plan.label, problem=problem))
+
+
+def get_field(plan: Plan[Any, Any], model: type[Model], name: str) -> Any:
+    """Return ``model``'s field or relation ``name``, or raise PlanError."""
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        raise plan_error(plan, f"{model.__name__} has no field or relation {name!r}") from None
+
+
+def pk_name(model: type[Model]) -> str:
+    """Return the name of ``model``'s primary key field."""
+    pk = model._meta.pk
+    assert pk is not None
+    return pk.name
+
+
+def canonical_path(model: type[Model], path: str, plan: Plan[Any, Any]) -> str:
+    """Return the one spelling of ``path`` per column: ``pk`` for a primary key, ``fk__pk``
+    for a foreign key (named or by ``_id``), so no query selects a column twice.
+    """
+    target = resolve_path(model, path, plan)
+    head, _, _ = path.rpartition("__")
+    prefix = f"{head}__" if head else ""
+    if target.primary_key and not target.is_relation:
+        return f"{prefix}pk"
+    if target.many_to_one or (target.one_to_one and not isinstance(target, ForeignObjectRel)):
+        return f"{prefix}{target.name}__pk"
+    return path
+
+
+def resolve_path(model: type[Model], path: str, plan: Plan[Any, Any]) -> Any:
+    """Return the model field at the end of ``path`` (following to-one relations only)."""
+    current: type[Model] = model
+    result: Any = None
+    parts = path.split("__")
+    for i, part in enumerate(parts):
+        name = pk_name(current) if part == "pk" else part
+        result = get_field(plan, current, name)
+        if i < len(parts) - 1:
+            if not (result.many_to_one or result.one_to_one):
+                raise plan_error(
+                    plan,
+                    f"path {path!r} goes through {part!r}, which is not a to-one relation "
+                    "(to-many data needs Many())",
+                )
+            current = result.related_model
+        elif result.is_relation and not (result.many_to_one or result.one_to_one):
+            raise plan_error(plan, f"path {path!r} ends at a to-many relation: use Many() for it")
+    return result
+
+
+def path_is_nullable(model: type[Model], path: str, plan: Plan[Any, Any]) -> bool:
+    """Return True if following ``path`` can produce NULL (a nullable hop or column)."""
+    current: type[Model] = model
+    parts = path.split("__")
+    for i, part in enumerate(parts):
+        name = pk_name(current) if part == "pk" else part
+        model_field = get_field(plan, current, name)
+        if isinstance(model_field, ForeignObjectRel) or getattr(model_field, "null", False):
+            return True
+        if i < len(parts) - 1:
+            current = model_field.related_model
+    return False

@@ -1,0 +1,134 @@
+"""Running a plan: fetch all, fetch one, first-or-none, stream, count, exists.
+
+The root queryset is the caller's: filters, ordering and slicing stay in repository
+functions. Each function runs the plan's strategy and returns frozen DTOs; within one call
+(one chunk, when streaming) the same related row becomes one DTO instance.
+
+Python's cyclic garbage collector is paused while DTOs are built (and restored after): a
+fetch allocates many small objects and no cycles, and PERF-NOTES measured the collector at
+20-40% of the build time.
+"""
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import batched
+from typing import Any
+
+from django.db.models import Model, QuerySet
+
+from fetchplan.plan.declare import Plan, Strategy
+from fetchplan.plan.errors import BAD_CHUNK_SIZE, MultipleFound, NotFound
+from fetchplan.plan.instances_strategy import build_instances, prepare
+from fetchplan.plan.querysets import root_values
+from fetchplan.plan.values_strategy import Identity, build_rows
+
+DEFAULT_CHUNK_SIZE = 2000
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the block, restoring its previous state."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _using[M: Model](queryset: QuerySet[M], using: str | None) -> QuerySet[M]:
+    return queryset if using is None else queryset.using(using)
+
+
+def fetch_all[M: Model, D](
+    plan: Plan[M, D], queryset: QuerySet[M], *, using: str | None = None
+) -> list[D]:
+    """Run ``plan`` over ``queryset``; return every DTO, in the queryset's order.
+
+    Runs ``plan.budget()`` queries (fewer if a level has no parents to load children for).
+
+    Example::
+
+        books = fetch_all(BOOK_CARD, Book.objects.filter(price__lt=10).order_by("title"))
+    """
+    queryset = _using(queryset, using)
+    node = plan.compiled()
+    identity = Identity()
+    if plan.strategy is Strategy.VALUES:
+        rows = list(root_values(node, queryset))
+        with paused_gc():
+            return build_rows(node, rows, queryset.db, identity, source=queryset)
+    objects = list(prepare(node, queryset))
+    with paused_gc():
+        return build_instances(node, objects, identity)
+
+
+def fetch_one[M: Model, D](
+    plan: Plan[M, D], queryset: QuerySet[M], *, using: str | None = None, **lookup: Any
+) -> D:
+    """Return the single DTO matching ``lookup`` in ``queryset``.
+
+    Raises ``NotFound`` (naming the model and the lookup) if none matches and
+    ``MultipleFound`` if several do.
+
+    Example::
+
+        book = fetch_one(BOOK_DETAIL, Book.objects.all(), pk=42)
+    """
+    found = fetch_all(plan, queryset.filter(**lookup)[:2], using=using)
+    if not found:
+        raise NotFound(queryset.model.__name__, lookup)
+    if len(found) > 1:
+        raise MultipleFound(queryset.model.__name__, lookup)
+    return found[0]
+
+
+def fetch_first[M: Model, D](
+    plan: Plan[M, D], queryset: QuerySet[M], *, using: str | None = None
+) -> D | None:
+    """Return the first DTO of ``queryset`` (in its order), or None if it is empty."""
+    found = fetch_all(plan, queryset[:1], using=using)
+    return found[0] if found else None
+
+
+def stream[M: Model, D](
+    plan: Plan[M, D],
+    queryset: QuerySet[M],
+    *,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    using: str | None = None,
+) -> Iterator[D]:
+    """Yield DTOs chunk by chunk, in constant memory whatever the number of rows.
+
+    Root rows come from a database cursor ``chunk_size`` at a time (server-side on
+    PostgreSQL); each chunk loads its to-many data with ``plan.budget() - 1`` queries. DTO
+    identity holds within a chunk.
+    """
+    if chunk_size < 1:
+        raise ValueError(BAD_CHUNK_SIZE.format(chunk_size=chunk_size))
+    queryset = _using(queryset, using)
+    node = plan.compiled()
+    if plan.strategy is Strategy.VALUES:
+        rows = root_values(node, queryset).iterator(chunk_size=chunk_size)
+        for chunk in batched(rows, chunk_size):
+            with paused_gc():
+                dtos = build_rows(node, chunk, queryset.db, Identity())
+            yield from dtos
+        return
+    objects = prepare(node, queryset).iterator(chunk_size=chunk_size)
+    for object_chunk in batched(objects, chunk_size):
+        with paused_gc():
+            dtos = build_instances(node, object_chunk, Identity())
+        yield from dtos
+
+
+def count(queryset: QuerySet[Any], *, using: str | None = None) -> int:
+    """Return the number of rows (``SELECT COUNT(*)``; never loads them). 1 query."""
+    return _using(queryset, using).count()
+
+
+def exists(queryset: QuerySet[Any], *, using: str | None = None) -> bool:
+    """Return True if the queryset has at least one row (``LIMIT 1``). 1 query."""
+    return _using(queryset, using).exists()
