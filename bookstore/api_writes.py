@@ -33,6 +33,7 @@ from ninja.security import HttpBasicAuth, django_auth
 from pydantic import BaseModel, ConfigDict
 
 from bookstore.api_routes import routes
+from bookstore.error_responses import database_refusal
 from dtos.orders import OrderDTO
 from dtos.records import BookRecord, ReviewRecord
 from dtos.writes import MAX_ID, BookInput, BookPatch, OrderInput, ReviewInput
@@ -123,7 +124,9 @@ def _answer[T](status: int, write: Callable[[], T]) -> Answer[T]:
             if isinstance(error, kind):
                 return Status(refusal_status, Problem(detail=str(error)))
         raise
-    except (OperationalError, InterfaceError):
+    except (OperationalError, InterfaceError) as error:
+        if database_refusal(error) is not None:
+            raise  # busy or too slow: a 503 with Retry-After (bookstore/api.py)
         return Status(503, Problem(detail=DATABASE_UNAVAILABLE))
 
 

@@ -81,6 +81,10 @@ MIDDLEWARE = [
     # First, so every query of the request counts; off (MiddlewareNotUsed) unless DEBUG.
     "fetchplan.observe.middleware.QueryMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # JSON errors under /api/, 503 + Retry-After for a busy database (around all that follows).
+    "bookstore.error_responses.ErrorResponseMiddleware",
+    # Before the session is read: a bad query string or path is a 400 before any query.
+    "bookstore.read_input.ScreenQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -8,6 +8,7 @@ from django.urls import reverse
 from fetchplan import NotFound
 from pydantic import ValidationError
 
+from bookstore import views_params as params
 from bookstore.forms import ReviewForm
 from dtos.writes import ReviewInput
 from repos.reviews import add_review, get_review_target
@@ -17,6 +18,7 @@ REVIEW_ADDED = "Thank you: your review is saved."
 
 
 @login_required
+@params.handles_bad_input
 def review_new(request: HttpRequest, book_id: int) -> HttpResponse:
     """Show the review form for a book (GET); save a review and redirect back (POST).
 

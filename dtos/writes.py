@@ -16,10 +16,14 @@ from typing import Annotated, ClassVar, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from dtos.fields import MAX_ID, TEXT_HAS_NUL, TEXT_NOT_UTF8, check_text
+
 __all__ = [
     "MAX_ID",
     "MAX_ORDER_LINES",
     "MAX_QUANTITY",
+    "TEXT_HAS_NUL",
+    "TEXT_NOT_UTF8",
     "BookInput",
     "BookPatch",
     "Id",
@@ -32,14 +36,11 @@ __all__ = [
     "isbn13_is_valid",
 ]
 
-MAX_ID = 2**63 - 1  # PostgreSQL bigint, SQLite INTEGER
 MAX_QUANTITY = 10_000
 MAX_ORDER_LINES = 50
 MAX_REVIEW_BODY = 5_000
 MAX_IDEMPOTENCY_KEY = 255
 
-TEXT_HAS_NUL = "Text must not contain NUL characters."
-TEXT_NOT_UTF8 = "Text must be valid Unicode (no lone surrogates)."
 TEXT_BLANK = "Text must not be blank."
 ISBN_FORMAT = "An ISBN-13 has 13 digits (hyphens and spaces allowed), got {value!r}."
 ISBN_CHECKSUM = "ISBN {value} has a wrong check digit (expected {expected})."
@@ -53,16 +54,6 @@ IDEMPOTENCY_KEY_INVALID = (
 )
 
 _IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
-
-
-def _valid_text(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError(TEXT_HAS_NUL)
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError(TEXT_NOT_UTF8) from None
-    return value
 
 
 def _not_blank(value: str) -> str:
@@ -95,7 +86,7 @@ def _valid_isbn(value: str) -> str:
 Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
 """A primary key: a JSON integer that fits a bigint."""
 
-Text = Annotated[str, Field(strict=True), AfterValidator(_valid_text)]
+Text = Annotated[str, Field(strict=True), AfterValidator(check_text)]
 Title = Annotated[Text, Field(min_length=1, max_length=300), AfterValidator(_not_blank)]
 Isbn = Annotated[str, Field(strict=True, max_length=40), AfterValidator(_valid_isbn)]
 """An ISBN-13 with a valid check digit; normalized to its 13 digits."""
