@@ -129,6 +129,14 @@ DATABASES = {
     )
 }
 
+# Rate limits per client address (bookstore/throttle.py), counted in the default cache:
+# CSV exports started per minute, and failed API authentications per minute.
+BOOKSTORE_EXPORTS_PER_MINUTE = env_int("BOOKSTORE_EXPORTS_PER_MINUTE", default=6)
+BOOKSTORE_AUTH_FAILURES_PER_MINUTE = env_int("BOOKSTORE_AUTH_FAILURES_PER_MINUTE", default=20)
+# The local-memory cache counts per process; with several processes, a shared cache (Redis,
+# memcached) makes the limits exact.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-us"

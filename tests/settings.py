@@ -19,3 +19,8 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
 
 # Fast hashing keeps tests that create users quick.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# No rate limits by default: the matrix and the fuzzers send thousands of requests from one
+# address. tests/hostile/test_limits.py turns each limit on and checks it.
+BOOKSTORE_EXPORTS_PER_MINUTE = 0
+BOOKSTORE_AUTH_FAILURES_PER_MINUTE = 0
