@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import override
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 
@@ -72,17 +72,35 @@ class Book(models.Model):
         Publisher, on_delete=models.SET_NULL, null=True, blank=True, related_name="books"
     )
     tags = models.ManyToManyField(Tag, related_name="books", blank=True)
+    # The book's reviews, summed up by every review write in its transaction
+    # (repos/ratings.py), so that sorting by rating reads a column instead of averaging
+    # every book's reviews per request. rating_average is rating_sum / rating_count rounded
+    # to 4 places (0 without reviews): a decimal, so keyset pages compare it exactly on
+    # every backend.
+    rating_count = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    rating_average = models.DecimalField(max_digits=5, decimal_places=4, default=Decimal(0))
 
     class Meta:
         ordering = ["title", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=Decimal(0)), name="book_price_gte_0"),
+            models.CheckConstraint(
+                condition=Q(rating_sum__gte=F("rating_count"))
+                & Q(rating_sum__lte=F("rating_count") * 5),
+                name="book_rating_sum_1_to_5_each",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating_average__gte=Decimal(0)) & Q(rating_average__lte=Decimal(5)),
+                name="book_rating_average_0_to_5",
+            ),
         ]
         indexes = [
             models.Index(fields=["title", "id"], name="book_title_idx"),
             models.Index(fields=["price", "id"], name="book_price_idx"),
             models.Index(fields=["published", "id"], name="book_published_idx"),
             models.Index(fields=["author", "-published"], name="book_author_published_idx"),
+            models.Index(fields=["rating_average", "id"], name="book_rating_idx"),
         ]
 
     @override
