@@ -5,21 +5,21 @@ OpenAPI schema at ``/api/openapi.json``, interactive docs at ``/api/docs``. Erro
 default; a client's mistake in a query string is a plain 400 here, with a message).
 """
 
-from typing import Annotated, Any
+from typing import Any
 
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from fetchplan import NotFound
 from fetchplan.dto import DTO
-from ninja import NinjaAPI, Path, Query
-from ninja.errors import ValidationError
+from ninja import NinjaAPI, Query
+from ninja.errors import AuthenticationError, ValidationError
 
-from bookstore import api_writes
-from bookstore.api_routes import routes
+from bookstore import api_orders, api_writes
+from bookstore.api_auth import AUTH_REQUIRED, CREDENTIALS_REFUSED, AuthThrottled, unauthorized
+from bookstore.api_routes import RowId, routes
 from bookstore.error_responses import RETRY_AFTER_SECONDS, database_refusal
 from dtos.authors import AuthorDetail, AuthorPage
 from dtos.books import BookDetail, BookFilters, BookPage
-from dtos.fields import MAX_ID
 from dtos.reads import AuthorPageParams, BookPageParams
 from repos.authors import PageOutOfRange, get_author, list_authors
 from repos.books import get_book, list_books
@@ -35,12 +35,8 @@ class ErrorDTO(DTO):
     errors: tuple[dict[str, str], ...] = ()
 
 
-RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
-"""A row id in a path: a whole number that fits 64 bits, else a 400 before any query."""
-
-
 def _error(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:
-    body = ErrorDTO(detail=detail, **extra).model_dump(mode="json")
+    body = ErrorDTO(detail=detail, **extra).model_dump(mode="json", exclude_defaults=True)
     return api.create_response(request, body, status=status)
 
 
@@ -75,6 +71,21 @@ def _database_refused(request: HttpRequest, exc: OperationalError) -> HttpRespon
         raise exc
     response = _error(request, 503, refusal)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    """401 with ``WWW-Authenticate``: which credentials to send (bookstore/api_auth.py)."""
+    refused = request.headers.get("Authorization")
+    detail = CREDENTIALS_REFUSED if refused else AUTH_REQUIRED
+    return unauthorized(request, _error(request, 401, detail))
+
+
+@api.exception_handler(AuthThrottled)
+def _auth_throttled(request: HttpRequest, exc: AuthThrottled) -> HttpResponse:
+    response = _error(request, 429, str(exc))
+    response["Retry-After"] = str(exc.wait)
     return response
 
 
@@ -115,6 +126,8 @@ def author(request: HttpRequest, author_id: RowId) -> AuthorDetail:
     return get_author(author_id)
 
 
-# Reads above, writes (authenticated) in api_writes: all on one router, see api_routes.
-assert api_writes.WRITE_AUTH  # imported for its routes
+# Reads above; writes and the caller's orders (authenticated) in api_writes and api_orders:
+# all on one router, see api_routes. Both modules are imported for their routes.
+assert api_writes.ERROR_RESPONSES
+assert api_orders.ORDER_RESPONSES
 api.add_router("/", routes)

@@ -31,6 +31,7 @@ __all__ = [
     "Isbn",
     "OrderInput",
     "OrderLineInput",
+    "OrderRequest",
     "ReviewInput",
     "check_idempotency_key",
     "isbn13_is_valid",
@@ -161,21 +162,43 @@ class OrderLineInput(WriteInput):
     quantity: Quantity
 
 
+def _one_line_per_book(lines: tuple[OrderLineInput, ...]) -> tuple[OrderLineInput, ...]:
+    seen: dict[int, int] = {}
+    for line in lines:
+        seen[line.book_id] = seen.get(line.book_id, 0) + 1
+    for book_id, count in seen.items():
+        if count > 1:
+            raise ValueError(ORDER_DUPLICATE_BOOK.format(book_id=book_id, count=count))
+    return lines
+
+
+OrderLines = Annotated[
+    tuple[OrderLineInput, ...],
+    Field(min_length=1, max_length=MAX_ORDER_LINES),
+    AfterValidator(_one_line_per_book),
+]
+"""1..50 lines, each book at most once."""
+
+
+class OrderRequest(WriteInput):
+    """An order as ``POST /api/orders`` takes it: the lines, and for staff another customer.
+
+    Without ``customer_id`` the order is for the caller's own customer.
+    """
+
+    customer_id: Id | None = None
+    lines: OrderLines
+
+    def for_customer(self, customer_id: int) -> "OrderInput":
+        """Return this order, placed for customer ``customer_id``."""
+        return OrderInput(customer_id=customer_id, lines=self.lines)
+
+
 class OrderInput(WriteInput):
-    """An order: a customer and at least one line, each book at most once."""
+    """An order to place: a customer and at least one line, each book at most once."""
 
     customer_id: Id
-    lines: tuple[OrderLineInput, ...] = Field(min_length=1, max_length=MAX_ORDER_LINES)
-
-    @model_validator(mode="after")
-    def _one_line_per_book(self) -> Self:
-        seen: dict[int, int] = {}
-        for line in self.lines:
-            seen[line.book_id] = seen.get(line.book_id, 0) + 1
-        for book_id, count in seen.items():
-            if count > 1:
-                raise ValueError(ORDER_DUPLICATE_BOOK.format(book_id=book_id, count=count))
-        return self
+    lines: OrderLines
 
     def fingerprint(self) -> str:
         """Return a hash of what this order asks for (line order does not matter).

@@ -18,7 +18,7 @@ from bookstore.models import Order, OrderLine, Stock
 from dtos.orders import PlacedOrder
 from repos.orders import place_order
 from tests.writes.concurrency import Tally, one_unit, order_loop, run_workers
-from tests.writes.factories import make_book, make_customer
+from tests.writes.factories import buyer_id, make_book, make_customer
 
 WORKERS = 8
 ORDERS_EACH = 50
@@ -55,7 +55,9 @@ def test_concurrent_orders_never_oversell(round_number: int) -> None:
         tally = run_workers(
             workers=WORKERS,
             target=order_loop(
-                order=one_unit(customer_id=customer.pk, book_id=book.pk), count=ORDERS_EACH
+                order=one_unit(customer_id=customer.pk, book_id=book.pk),
+                placed_by=buyer_id(),
+                count=ORDERS_EACH,
             ),
         )
     finally:
@@ -82,11 +84,12 @@ def test_concurrent_orders_never_oversell(round_number: int) -> None:
 def test_concurrent_retries_with_one_key_place_one_order() -> None:
     customer, book = make_customer(), make_book(stock=STOCK)
     order = one_unit(customer_id=customer.pk, book_id=book.pk)
+    by = buyer_id()
     results: list[PlacedOrder] = []
     lock = threading.Lock()
 
     def retry(_tally: Tally) -> None:
-        placed = place_order(order=order, idempotency_key="same-key")
+        placed = place_order(order=order, placed_by=by, idempotency_key="same-key")
         with lock:
             results.append(placed)
 

@@ -16,7 +16,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.generation.case import Case
 
-from tests.writes.factories import basic_auth, make_book, make_customer, make_user, snapshot
+from tests.writes.factories import make_book, make_customer, make_user, snapshot, token_auth
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
 
@@ -39,10 +39,10 @@ def in_test_transaction() -> Iterator[None]:
 
 @pytest.fixture
 def api_user(db: None, in_test_transaction: None) -> dict[str, str]:
-    make_user(perms=("bookstore.add_book", "bookstore.change_book"), username="schemathesis")
+    user = make_user(perms=("bookstore.add_book", "bookstore.change_book"), username="schemathesis")
     make_book(stock=5)
-    make_customer()
-    return basic_auth("schemathesis")
+    make_customer(user=user)
+    return token_auth(user)
 
 
 @schema.parametrize()
