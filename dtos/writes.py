@@ -89,7 +89,12 @@ Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
 
 Text = Annotated[str, Field(strict=True), AfterValidator(check_text)]
 Title = Annotated[Text, Field(min_length=1, max_length=300), AfterValidator(_not_blank)]
-Isbn = Annotated[str, Field(strict=True, max_length=40), AfterValidator(_valid_isbn)]
+ISBN13_FORMAT = "isbn13"  # the OpenAPI "format" of ISBNs (schemathesis generates valid ones)
+Isbn = Annotated[
+    str,
+    Field(strict=True, max_length=40, json_schema_extra={"format": ISBN13_FORMAT}),
+    AfterValidator(_valid_isbn),
+]
 """An ISBN-13 with a valid check digit; normalized to its 13 digits."""
 Price = Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=2, allow_inf_nan=False)]
 Quantity = Annotated[int, Field(strict=True, ge=1, le=MAX_QUANTITY)]
