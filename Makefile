@@ -24,7 +24,8 @@ LOAD_ARGS ?= --duration 30 --books 10000
 help:
 	@echo "make demo   - install, migrate, seed and serve the bookstore at http://127.0.0.1:8000/"
 	@echo "make test   - lint, type-check, and run the tests on SQLite and PostgreSQL"
-	@echo "make load   - gunicorn on 127.0.0.1 + seeded PostgreSQL, 30 s of wrk (LOAD_PATHS=...)"
+	@echo "make load   - gunicorn on 127.0.0.1 + seeded PostgreSQL: wrk on reads, token-authenticated"
+	@echo "              writes and the rating vs price sort, 30 s each (LOAD_PATHS=..., LOAD_ARGS=...)"
 	@echo "make bench  - benchmarks on SQLite and PostgreSQL into bench/results/ (< 20 min;"
 	@echo "              make bench-quick or make bench ARGS=--quick for a small run)"
 
