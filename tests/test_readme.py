@@ -10,7 +10,9 @@ from fetchplan.dto import RelationNotLoaded
 
 from bookstore.models import Book
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+ENGINE_PAGE = ROOT / "docs" / "engine.md"
 EXAMPLE = re.compile(
     r"<!-- readme-example:start -->\s*```python\n(.*?)```\s*<!-- readme-example:end -->", re.DOTALL
 )
@@ -55,5 +57,9 @@ def test_a_relation_the_plan_left_out_is_loud() -> None:
     assert isinstance(book.ratings, example["NotLoaded"])
     with pytest.raises(
         RelationNotLoaded, match=r"BookCard\.ratings was not loaded by plan 'BookCard from Book'"
-    ):
+    ) as raised:
         list(book.ratings)
+    # docs/engine.md shows this message as real output, README line number included.
+    shown = re.search(r"```\n(RelationNotLoaded: .*?)```", ENGINE_PAGE.read_text(), re.DOTALL)
+    assert shown is not None, "docs/engine.md lost its RelationNotLoaded sample"
+    assert " ".join(shown[1].split()) == f"RelationNotLoaded: {raised.value}"
