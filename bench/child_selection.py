@@ -21,18 +21,13 @@ SQLite; ``test_<name>`` on PostgreSQL), seeded with ``--books`` books and droppe
 
 import argparse
 import gc
-import os
 import statistics
 import time
 from typing import Any
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bookstore.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only")
-os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
+from bench.standalone import setup_django
 
-import django
-
-django.setup()
+setup_django()
 
 from django.db import connection  # noqa: E402
 from django.db.models import QuerySet  # noqa: E402
