@@ -11,11 +11,11 @@ from typing import Any, Literal
 
 import pytest
 from django.db import connection
-from django.db.models import JSONField, Value
+from django.db.models import Count, F, Func, IntegerField, JSONField, Value
 from django.test.utils import CaptureQueriesContext
 from fetchplan import Many, One, Plan, PlanError, explain, fetch_all, fetch_first, fetch_one, stream
 from fetchplan.dto import DTO, NotLoaded
-from fetchplan.plan import rules, validate
+from fetchplan.plan import field_rules, rules, validate
 from fetchplan.plan.check_ids import NO_SOURCE, TYPE_MISMATCH
 from fetchplan.plan.errors import IN_NESTED_PLAN
 from fetchplan.plan.findings import Findings
@@ -185,3 +185,29 @@ def test_a_sound_plan_made_in_a_function_runs() -> None:
     make_library(writers=2)
     plan = Plan(Writer, WriterRef).with_strategy("instances")
     assert len(fetch_all(plan, Writer.objects.all())) == 2
+
+
+class Unhashable:
+    """An expression argument that cannot be hashed (the check cache cannot key on it)."""
+
+    __hash__ = None  # type: ignore[assignment]  # the point of this class
+
+
+def test_a_plan_rebuilt_from_the_same_expressions_resolves_them_once() -> None:
+    def per_request() -> Plan[Any, Any]:
+        return Plan(Writer, ExpressionHolder, fields={"value": Count("novels")})
+
+    per_request().budget()
+    before = field_rules._output_type.cache_info()
+    for _ in range(5):
+        per_request().budget()
+    after = field_rules._output_type.cache_info()
+    assert after.hits - before.hits == 5
+    assert after.misses == before.misses
+    odd = Func(F("name"), function="LENGTH", output_field=IntegerField(), marker=Unhashable())
+    assert Plan(Writer, ExpressionHolder, fields={"value": odd}).budget() == 1
+
+
+class ExpressionHolder(DTO):
+    id: int
+    value: int | None

@@ -5,9 +5,10 @@ type, NULL included. A field whose type the rules cannot judge exactly (see ``_c
 passes, but its DTO is then built with validation (``Scope.doubt``).
 """
 
+import functools
 from typing import Any
 
-from django.db.models import ForeignObjectRel
+from django.db.models import ForeignObjectRel, Model
 from django.db.models.expressions import BaseExpression
 
 from fetchplan.dto import NotLoaded
@@ -76,11 +77,11 @@ def check_column(scope: Scope, name: str, annotation: Any) -> None:
     _compare(scope, name, annotation, python_type(column), nullable, f"column {path!r}")
 
 
-def check_expression(scope: Scope, name: str, annotation: Any, *, nested: bool) -> None:
+def check_expression(
+    scope: Scope, name: str, annotation: Any, expression: BaseExpression, *, nested: bool
+) -> None:
     """Check a field filled from an expression: it resolves, its type fits, NULL fits."""
     plan = scope.plan
-    expression = plan.fields[name]
-    assert isinstance(expression, BaseExpression)  # the caller dispatches on it
     if nested:
         scope.error(
             NESTED_EXPRESSION,
@@ -89,14 +90,32 @@ def check_expression(scope: Scope, name: str, annotation: Any, *, nested: bool) 
         )
         return
     try:
-        resolved = plan.model._default_manager.all().annotate(plan_check=expression)
-        output = resolved.query.annotations["plan_check"].output_field
+        output = _resolve_output(plan.model, expression)
     except Exception as exc:  # any resolution failure is the plan author's to fix
         scope.error(BAD_PATH, f"{scope.dto_name}.{name}: {exc}", "Fix the expression's lookups.")
         return
     nullable = can_be_null(expression, model=plan.model, plan=plan)
     what = f"expression {type(expression).__name__}(...)"
-    _compare(scope, name, annotation, python_type(output), nullable, what)
+    _compare(scope, name, annotation, output, nullable, what)
+
+
+def _resolve_output(model: type[Model], expression: BaseExpression) -> type | None:
+    try:
+        hash(expression)
+    except TypeError:  # an argument that cannot be hashed: resolve without the cache
+        return _output_type.__wrapped__(model, expression)
+    return _output_type(model, expression)
+
+
+@functools.lru_cache(maxsize=512)
+def _output_type(model: type[Model], expression: BaseExpression) -> type | None:
+    """Resolve ``expression`` over ``model`` (runs no query); return its values' Python type.
+
+    Resolving is most of what checking a plan costs. Equal expressions over one model resolve
+    alike, so a plan built per request from the same expressions pays it once per process.
+    """
+    resolved = model._default_manager.all().annotate(plan_check=expression)
+    return python_type(resolved.query.annotations["plan_check"].output_field)
 
 
 def check_scalar(scope: Scope, name: str, element: Any, column: Any, scalar: str) -> None:

@@ -41,12 +41,13 @@ def _inspect(scope: Scope, *, nested: bool) -> None:
         if name in broken:
             continue
         relation = plan.relations.get(name)
+        source = plan.fields.get(name)
         if relation is not None:
             if check_relation(scope, name, annotation, relation) and relation.plan is not None:
                 child = Scope(relation.plan, scope.findings)
                 _inspect(child, nested=isinstance(relation, One))
-        elif isinstance(plan.fields.get(name), BaseExpression):
-            check_expression(scope, name, annotation, nested=nested)
+        elif isinstance(source, BaseExpression):
+            check_expression(scope, name, annotation, source, nested=nested)
         else:
             check_column(scope, name, annotation)
 
