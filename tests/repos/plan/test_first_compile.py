@@ -7,7 +7,7 @@ them and a DTO holding a value of the wrong type.
 
 import sys
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pytest
 from django.db import connection
@@ -20,7 +20,7 @@ from fetchplan.plan.check_ids import NO_SOURCE, TYPE_MISMATCH
 from fetchplan.plan.errors import IN_NESTED_PLAN
 from fetchplan.plan.findings import Findings
 from fetchplan.plan.registry import is_registered
-from pydantic import ValidationError
+from pydantic import AfterValidator, Field, ValidationError
 
 from tests.testapp import plans
 from tests.testapp.dtos import WriterRef
@@ -158,6 +158,23 @@ def test_unproven_fields_are_validated_when_built() -> None:
     assert numbers.exists()
     with pytest.raises(ValidationError, match="literal_error"):
         fetch_all(Plan(Chapter, NumberLiteral), numbers)
+
+
+class ShortChapter(DTO):
+    id: int
+    words: Annotated[int, Field(lt=1000)]  # a constraint the checks cannot prove
+    number: Annotated[int, AfterValidator(lambda number: number + 1)]
+
+
+def test_field_constraints_and_annotated_validators_are_applied() -> None:
+    make_library(writers=3)
+    plan = Plan(Chapter, ShortChapter)
+    short = Chapter.objects.filter(words__lt=1000).order_by("pk")
+    assert [chapter.number for chapter in fetch_all(plan, short)] == [
+        number + 1 for number in short.values_list("number", flat=True)
+    ]
+    with pytest.raises(ValidationError, match="less_than"):
+        fetch_all(plan, Chapter.objects.filter(words__gte=1000))
 
 
 def test_validation_reaches_nested_to_one_and_to_many_plans() -> None:
