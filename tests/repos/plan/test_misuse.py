@@ -124,6 +124,7 @@ def test_a_plan_of_something_else_than_a_model_and_a_dto(
     model: Any, dto: Any, problem: str
 ) -> None:
     plan = Plan(model, dto)
+    assert repr(plan).startswith("<Plan '")
     errors = check_plan(plan)
     assert [error.id for error in errors] == [NOT_A_DTO]
     assert problem in errors[0].msg

@@ -214,7 +214,8 @@ class Plan(Generic[M, D]):  # noqa: UP046  (invariance, see above)
 
     @override
     def __repr__(self) -> str:
-        return f"<Plan {self.label}: {self.model.__name__} -> {self.dto.__name__}, {self.strategy}>"
+        model, dto = (getattr(c, "__name__", repr(c)) for c in (self.model, self.dto))
+        return f"<Plan {self.label}: {model} -> {dto}, {self.strategy}>"
 
 
 def _strategy(value: object) -> Strategy:
