@@ -146,5 +146,7 @@ def _edge_queryset(
 
 
 def _sql(queryset: QuerySet[Any]) -> str:
-    sql, _ = queryset.query.sql_with_params()
+    # Compiled for the queryset's own database: `query.sql_with_params()` would compile for
+    # the default one, and another backend spells the same query differently.
+    sql, _ = queryset.query.get_compiler(using=queryset.db).as_sql()
     return str(sql)

@@ -3,10 +3,15 @@
 import json
 from typing import Any, override
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from fetchplan.plan.errors import PlanError
 from fetchplan.plan.explain import explain
 from fetchplan.plan.registry import all_plans
+
+BROKEN_PLANS = (
+    "{count} plan(s) cannot run; see the problems above (manage.py check lists them too)."
+)
 
 
 class Command(BaseCommand):
@@ -23,13 +28,23 @@ class Command(BaseCommand):
     @override
     def handle(self, *args: Any, **options: Any) -> None:
         wanted: str = options["name"]
-        explanations = [
-            explain(plan) for plan in all_plans() if wanted.lower() in plan.name.lower()
-        ]
+        explanations = []
+        broken = []
+        for plan in all_plans():
+            if wanted.lower() not in plan.name.lower():
+                continue
+            try:
+                explanations.append(explain(plan))
+            except PlanError as exc:  # listed after the others: one broken plan hides none
+                broken.append(str(exc))
         if options["json"]:
             self.stdout.write(json.dumps([e.as_dict() for e in explanations], indent=2))
-            return
-        for explanation in explanations:
-            self.stdout.write(str(explanation))
-            self.stdout.write("")
-        self.stdout.write(f"{len(explanations)} plan(s).")
+        else:
+            for explanation in explanations:
+                self.stdout.write(str(explanation))
+                self.stdout.write("")
+            self.stdout.write(f"{len(explanations)} plan(s).")
+        for message in broken:
+            self.stderr.write(message)
+        if broken:
+            raise CommandError(BROKEN_PLANS.format(count=len(broken)))
