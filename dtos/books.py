@@ -63,6 +63,7 @@ class BookSummary(DTO):
     title: str
     price: Decimal
     published: date
+    author_id: int
     author_name: str
 
 

@@ -43,7 +43,9 @@ from repos.cursors import Cursor, InvalidCursor, decode_cursor, encode_cursor
 from repos.publishers import PUBLISHER_REF
 
 REVIEW = Plan(Review, ReviewDTO)
-RECENT_BOOK = Plan(Book, BookSummary, fields={"author_name": "author__name"})
+RECENT_BOOK = Plan(
+    Book, BookSummary, fields={"author_id": "author_id", "author_name": "author__name"}
+)
 
 # A page of 20 rows must not aggregate every book's reviews first: as correlated subqueries,
 # the counts are computed for the rows the page returns, after ORDER BY ... LIMIT (with
