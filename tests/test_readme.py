@@ -50,3 +50,16 @@ def test_the_engine_example_runs_with_the_stated_query_counts(
     assert isinstance(example["stars"](card), str)
     with pytest.raises(NotFound):
         example["get_book_card"](10**9)
+
+
+def test_every_image_the_readme_shows_is_in_the_repository() -> None:
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README.read_text())
+    assert {"docs/screenshots/book-list.png", "docs/screenshots/book.png"} <= set(images)
+    for image in images:
+        path = README.parent / image
+        assert path.is_file(), image
+        assert path.read_bytes().startswith(b"\x89PNG"), image
+
+
+def test_the_readme_stays_a_short_front_page() -> None:
+    assert len(README.read_bytes()) < 15_000
