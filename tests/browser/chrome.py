@@ -11,6 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
@@ -59,6 +60,17 @@ def find_binaries() -> Binaries | str:
     if driver is None:
         return "no chromedriver (looked for $CHROMEDRIVER, then chromedriver on PATH)"
     return Binaries(browser=browser, driver=driver)
+
+
+def binaries_or_skip() -> Binaries:
+    """Return the binaries; skip the test without them, or fail it under REQUIRE_BROWSER=1."""
+    found = find_binaries()
+    if isinstance(found, Binaries):
+        return found
+    message = NO_BROWSER.format(reason=found)
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def start_chrome(binaries: Binaries, *, profile: Path | None = None) -> webdriver.Chrome:

@@ -4,7 +4,6 @@ Without a browser the tests skip with a message saying how to install one; with
 ``REQUIRE_BROWSER=1`` (CI) a missing browser fails them instead.
 """
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -14,7 +13,7 @@ from django.core.management import call_command
 from pytest_django.live_server_helper import LiveServer
 from selenium import webdriver
 
-from tests.browser.chrome import NO_BROWSER, Binaries, find_binaries, start_chrome
+from tests.browser.chrome import binaries_or_skip, start_chrome
 from tests.browser.tab import DESKTOP, PHONE, Tab, Viewport
 
 SEED_BOOKS = 120  # 15 authors, 2 publishers: enough for menus and three pages
@@ -28,13 +27,7 @@ def chrome(live_server: LiveServer) -> Iterator[webdriver.Chrome]:
     It depends on the live server so that it quits first: connections Chromium still holds
     open would otherwise reach the server after it released the test database.
     """
-    found = find_binaries()
-    if not isinstance(found, Binaries):
-        message = NO_BROWSER.format(reason=found)
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    driver = start_chrome(found)
+    driver = start_chrome(binaries_or_skip())
     try:
         yield driver
     finally:

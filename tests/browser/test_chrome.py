@@ -1,15 +1,10 @@
 """Without a browser the browser tests skip, or fail under REQUIRE_BROWSER=1 (as in CI)."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.browser.chrome import Binaries, find_binaries
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.browser.chrome import Binaries, binaries_or_skip, find_binaries
 
 
 def test_a_missing_browser_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -30,31 +25,15 @@ def test_binaries_can_be_pointed_at(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     )
 
 
-def run_without_browser(*, require: bool) -> subprocess.CompletedProcess[str]:
-    """Run one browser test in a child pytest that cannot find Chromium."""
-    env = {
-        **os.environ,
-        "CHROMIUM": "/nonexistent/chromium",
-        "DATABASE_URL": "sqlite:///:memory:",  # never the parent's PostgreSQL test database
-        "REQUIRE_BROWSER": "1" if require else "0",
-    }
-    test = "tests/browser/test_pages.py::test_sort_menu_reads_as_words[desktop]"
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", test],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def test_no_browser_skips_with_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.delenv("REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install chromium chromium-driver"):
+        binaries_or_skip()
 
 
-@pytest.mark.slow
-def test_no_browser_skips_with_a_message_or_fails_when_required() -> None:
-    skipped = run_without_browser(require=False)
-    assert skipped.returncode == 0, skipped.stdout[-2000:]
-    assert "Browser tests skipped: no Chromium" in skipped.stdout
-    assert "apt-get install chromium chromium-driver" in skipped.stdout
-    failed = run_without_browser(require=True)
-    assert failed.returncode == 1, failed.stdout[-2000:]
-    assert "REQUIRE_BROWSER=1 makes this a failure" in failed.stdout
+def test_no_browser_fails_when_required(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setenv("REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="REQUIRE_BROWSER=1 makes this a failure"):
+        binaries_or_skip()
