@@ -63,3 +63,16 @@ def test_a_relation_the_plan_left_out_is_loud() -> None:
     shown = re.search(r"```\n(RelationNotLoaded: .*?)```", ENGINE_PAGE.read_text(), re.DOTALL)
     assert shown is not None, "docs/engine.md lost its RelationNotLoaded sample"
     assert " ".join(shown[1].split()) == f"RelationNotLoaded: {raised.value}"
+
+
+def test_every_image_the_readme_shows_is_in_the_repository() -> None:
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README.read_text())
+    assert {"docs/screenshots/book-list.png", "docs/screenshots/book.png"} <= set(images)
+    for image in images:
+        path = README.parent / image
+        assert path.is_file(), image
+        assert path.read_bytes().startswith(b"\x89PNG"), image
+
+
+def test_the_readme_stays_a_short_front_page() -> None:
+    assert len(README.read_bytes()) < 15_000
