@@ -11,8 +11,10 @@ CHECKOUT_ID ?= $(shell printf '%s' "$(CURDIR)" | cksum | cut -c1-8)
 export CHECKOUT_ID
 # PostgreSQL used by `make test` when reachable; override with POSTGRES_URL=...
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/bookstore_$(CHECKOUT_ID)
+# make demo: its database, how many books it seeds into an empty one, where it listens.
 DEMO_DB ?= sqlite:///$(CURDIR)/db.sqlite3
 DEMO_BOOKS ?= 2000
+DEMO_ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 # make load: the database it seeds (created if missing), the paths it drives, the duration.
 LOAD_DB ?= postgres://postgres@127.0.0.1:5432/bookstore_load_$(CHECKOUT_ID)
@@ -22,7 +24,8 @@ LOAD_ARGS ?= --duration 30 --books 10000
 .PHONY: help venv demo test lint typecheck test-sqlite test-postgres load clean bench bench-quick bench-deps
 
 help:
-	@echo "make demo   - install, migrate, seed and serve the bookstore at http://127.0.0.1:8000/"
+	@echo "make demo   - install, migrate, seed and serve the bookstore at http://$(DEMO_ADDR)/"
+	@echo "              (DEMO_ADDR=host:port, DEMO_BOOKS=N, DEMO_DB=url: docs/configuration.md)"
 	@echo "make test   - lint, type-check, and run the tests on SQLite and PostgreSQL"
 	@echo "make load   - gunicorn on 127.0.0.1 + seeded PostgreSQL: wrk on reads, token-authenticated"
 	@echo "              writes and the rating vs price sort, 30 s each (LOAD_PATHS=..., LOAD_ARGS=...)"
@@ -45,7 +48,8 @@ $(STAMP): pyproject.toml packages/django-fetchplan/pyproject.toml Makefile
 demo: $(STAMP)
 	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(PY) manage.py migrate --no-input
 	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(PY) manage.py seed --books $(DEMO_BOOKS) --if-empty
-	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(PY) manage.py demo_reader
+	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(PY) manage.py runserver $(DEMO_ADDR)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -54,6 +58,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
+# The browser tests (tests/browser) skip when Chromium is missing, unless REQUIRE_BROWSER=1.
 test-sqlite: $(STAMP)
 	@echo "== tests on SQLite"
 	DATABASE_URL=sqlite:///:memory: $(PY) -m pytest $(PYTEST_ARGS)

@@ -1,6 +1,7 @@
 """The JSON API at /api/ (django-ninja): the DTOs themselves are the response schemas.
 
-OpenAPI schema at ``/api/openapi.json``, interactive docs at ``/api/docs``. Errors are JSON
+OpenAPI schema at ``/api/openapi.json``, interactive docs at ``/api/docs`` (Swagger UI from
+the project's own static files, ``bookstore/api_docs.py``). Errors are JSON
 ``{"detail": "..."}``: 404 for an unknown id, 400 for any bad parameter (ninja answers 422 by
 default; a client's mistake in a query string is a plain 400 here, with a message).
 """
@@ -16,8 +17,10 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from bookstore import api_orders, api_writes
 from bookstore.api_auth import AUTH_REQUIRED, CREDENTIALS_REFUSED, AuthThrottled, unauthorized
+from bookstore.api_docs import LOCAL_SWAGGER
 from bookstore.api_routes import RowId, routes
 from bookstore.error_responses import RETRY_AFTER_SECONDS, database_refusal
+from bookstore.presentation import not_found_message
 from dtos.authors import AuthorDetail, AuthorPage
 from dtos.books import BookDetail, BookFilters, BookPage
 from dtos.reads import AuthorPageParams, BookPageParams
@@ -25,7 +28,7 @@ from repos.authors import PageOutOfRange, get_author, list_authors
 from repos.books import get_book, list_books
 from repos.cursors import InvalidCursor
 
-api = NinjaAPI(title="Bookstore API", version="1.0", urls_namespace="api")
+api = NinjaAPI(title="Bookstore API", version="1.0", urls_namespace="api", docs=LOCAL_SWAGGER)
 
 
 class ErrorDTO(DTO):
@@ -60,7 +63,7 @@ def _invalid_cursor(request: HttpRequest, exc: InvalidCursor) -> HttpResponse:
 
 @api.exception_handler(NotFound)
 def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
-    return _error(request, 404, str(exc))
+    return _error(request, 404, not_found_message(exc))
 
 
 @api.exception_handler(OperationalError)

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from fetchplan import NotFound
 from fetchplan.observe import render_without_queries
 
+from bookstore.presentation import not_found_message
 from bookstore.read_input import BadInput, describe, path_segments, query_params
 from dtos.books import BookFilters
 from dtos.reads import AuthorPageParams, BookPageParams
@@ -75,7 +76,9 @@ def handles_bad_input[**P, R: HttpResponseBase](
             return view(request, *args, **kwargs)
         except (BadInput, InvalidCursor) as error:
             return error_page(request, status=400, message=str(error))
-        except (NotFound, PageOutOfRange) as error:
+        except NotFound as error:
+            return error_page(request, status=404, message=not_found_message(error))
+        except PageOutOfRange as error:
             return error_page(request, status=404, message=str(error))
 
     functools.update_wrapper(guarded, view)

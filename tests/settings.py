@@ -20,6 +20,19 @@ from bookstore.settings import BASE_DIR, DATABASES, INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
 
+# A second database, for the engine tests that pass `using=` or a queryset's `.using()`. Its
+# backend quotes names with backticks, so SQL compiled for it differs from SQL compiled for
+# "default" on both test runs (SQLite and PostgreSQL). Tables are made from the models (no
+# migrations): only the tests that ask for it (`databases=[..., "other"]`) create it.
+DATABASES = {
+    **DATABASES,
+    "other": {
+        "ENGINE": "tests.testapp.backtick_sqlite",
+        "NAME": ":memory:",
+        "TEST": {"MIGRATE": False},
+    },
+}
+
 # Fast hashing keeps tests that create users quick.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
