@@ -16,6 +16,13 @@ Everything that differs between machines comes from the environment:
   ``HTTP_X_FORWARDED_PROTO`` (then ``https`` in it means the request was secure); default none.
 - ``FETCHPLAN_QUERY_MIDDLEWARE``: run the query middleware (``Server-Timing``) even without DEBUG;
   ``make load`` sets it to count queries per request.
+- ``CONN_MAX_AGE`` (0), ``DATABASE_STATEMENT_TIMEOUT`` (PostgreSQL, 5 s; 0 is off),
+  ``SQLITE_BUSY_TIMEOUT`` (10 s): the database connection (``bookstore/env.py``).
+- ``BOOKSTORE_EXPORTS_PER_MINUTE`` (6), ``BOOKSTORE_AUTH_FAILURES_PER_MINUTE`` (20): rate
+  limits per client address (``bookstore/throttle.py``); 0 is no limit.
+
+Numbers must be whole numbers and ``SECRET_KEY`` not blank: anything else stops the start
+with one line naming the variable.
 
 With DEBUG off and these defaults, ``manage.py check --deploy`` reports no issue
 (``tests/writes/test_deploy.py``).
