@@ -14,6 +14,9 @@ os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 # The test client speaks plain HTTP: production's redirect to HTTPS would answer every request
 # with a 301. tests/writes/test_deploy.py checks the production defaults in a subprocess.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# PostgreSQL's statement timeout stays on, but long enough for the bulk tests (200,000 rows
+# inserted, then their deferred foreign keys checked at teardown: over 5 s on a busy machine).
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "60")
 
 from bookstore.settings import *  # noqa: F403
 from bookstore.settings import BASE_DIR, DATABASES, INSTALLED_APPS

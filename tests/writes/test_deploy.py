@@ -97,3 +97,15 @@ def test_a_bad_setting_stops_the_start_with_one_clear_line(
     assert result.returncode != 0
     assert message in result.stderr
     assert "ImproperlyConfigured" in result.stderr  # Django's own, not some later crash
+
+
+def test_production_database_options_by_default() -> None:
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    postgres = manage(
+        "shell", "-v", "0", "-c", code, SECRET_KEY=strong_key(),
+        DATABASE_URL="postgres://u@127.0.0.1:5432/db",
+    )  # fmt: skip
+    assert postgres.stdout.strip() == "{'options': '-c statement_timeout=5000'}", postgres.stderr
+    sqlite = manage("shell", "-v", "0", "-c", code, SECRET_KEY=strong_key(),
+                    DATABASE_URL="sqlite:////tmp/x.sqlite3")  # fmt: skip
+    assert sqlite.stdout.strip() == "{'transaction_mode': 'IMMEDIATE', 'timeout': 10}"
