@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from fetchplan.plan.registry import all_plans
 
-from tests.testapp import plans
+from fetchplan_tests.testapp import plans
 
 # explain() runs no query, but compiling SQL and reading the backend's limits opens a connection.
 pytestmark = pytest.mark.django_db

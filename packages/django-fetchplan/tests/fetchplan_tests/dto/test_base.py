@@ -8,7 +8,7 @@ from django.template import Context, Engine
 from fetchplan.dto import DTO, NotLoaded, RelationNotLoaded, is_loaded, require
 from pydantic import ValidationError
 
-from tests.testapp.dtos import ChapterDTO, NovelDTO, WriterRef
+from fetchplan_tests.testapp.dtos import ChapterDTO, NovelDTO, WriterRef
 
 
 def bare_novel() -> NovelDTO:

@@ -1,24 +1,25 @@
-"""Bookstore rows for the observe tests (the tools are generic; these are just data)."""
+"""Rows of the test app for the observe tests (the tools are generic; these are just data)."""
 
 import datetime
 from decimal import Decimal
 
-from bookstore.models import Author, Book, Review
+from fetchplan_tests.testapp.models import Chapter, Novel, Writer
+
+WRITTEN = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
 
 
-def make_books(count: int, *, reviews_each: int = 0, prefix: str = "b") -> list[Book]:
-    """Create ``count`` books, each with its own author and ``reviews_each`` reviews."""
-    books = []
+def make_novels(count: int, *, chapters_each: int = 0, prefix: str = "b") -> list[Novel]:
+    """Create ``count`` novels, each with its own writer and ``chapters_each`` chapters."""
+    novels = []
     for index in range(count):
-        author = Author.objects.create(name=f"Author {prefix}{index}")
-        book = Book.objects.create(
+        writer = Writer.objects.create(name=f"Writer {prefix}{index}")
+        novel = Novel.objects.create(
             title=f"Title {prefix}{index}",
-            isbn=f"{prefix}{index:012d}"[-13:],
             price=Decimal("9.99"),
             published=datetime.date(2020, 1, 1),
-            author=author,
+            writer=writer,
         )
-        for rating in range(reviews_each):
-            Review.objects.create(book=book, rating=rating % 5 + 1, body="ok")
-        books.append(book)
-    return books
+        for number in range(chapters_each):
+            Chapter.objects.create(novel=novel, number=number, words=1000, written=WRITTEN)
+        novels.append(novel)
+    return novels

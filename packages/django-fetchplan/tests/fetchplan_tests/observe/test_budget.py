@@ -17,17 +17,17 @@ from fetchplan.observe.budget import (
 )
 from fetchplan.observe.conf import INVALID_BUDGET_MODE
 
-from bookstore.models import Author
+from fetchplan_tests.testapp.models import Writer
 
 pytestmark = pytest.mark.django_db
 
 
 @query_budget(1)
-def count_authors(*, twice: bool = False) -> int:
+def count_writers(*, twice: bool = False) -> int:
     """Run one query, or two when asked: over budget."""
     if twice:
-        Author.objects.count()
-    return Author.objects.count()
+        Writer.objects.count()
+    return Writer.objects.count()
 
 
 class FakePlan:
@@ -41,31 +41,31 @@ class FakePlan:
 
 
 def test_within_budget_returns_the_result() -> None:
-    assert count_authors() == 0
+    assert count_writers() == 0
 
 
 def test_over_budget_raises_under_tests_by_default() -> None:
     assert conf.budget_mode() == "raise"
     with pytest.raises(QueryBudgetExceeded) as caught:
-        count_authors(twice=True)
+        count_writers(twice=True)
     first_line = str(caught.value).splitlines()[0]
-    assert first_line == BUDGET_EXCEEDED.format(function="count_authors", count=2, budget=1)
+    assert first_line == BUDGET_EXCEEDED.format(function="count_writers", count=2, budget=1)
     assert "test_budget.py:" in str(caught.value)  # the report table names the lines
 
 
 @override_settings(FETCHPLAN_QUERY_BUDGET_MODE="warn")
 def test_warn_mode_warns_at_the_caller() -> None:
     with pytest.warns(QueryBudgetWarning, match="over its budget of 1") as caught:
-        assert count_authors(twice=True) == 0
+        assert count_writers(twice=True) == 0
     assert caught[0].filename == __file__
 
 
 @override_settings(FETCHPLAN_QUERY_BUDGET_MODE="log")
 def test_log_mode_logs_a_warning(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="fetchplan.observe.budget"):
-        assert count_authors(twice=True) == 0
+        assert count_writers(twice=True) == 0
     assert [r.getMessage() for r in caplog.records] == [
-        BUDGET_EXCEEDED.format(function="count_authors", count=2, budget=1)
+        BUDGET_EXCEEDED.format(function="count_writers", count=2, budget=1)
     ]
 
 
@@ -80,7 +80,7 @@ def test_production_default_is_log(monkeypatch: pytest.MonkeyPatch) -> None:
 @override_settings(FETCHPLAN_QUERY_BUDGET_MODE="loud")
 def test_unknown_mode_is_refused() -> None:
     with pytest.raises(ImproperlyConfigured) as caught:
-        count_authors()
+        count_writers()
     assert str(caught.value) == INVALID_BUDGET_MODE.format(
         choices=("raise", "warn", "log"), value="loud"
     )
@@ -92,7 +92,7 @@ def test_budget_from_an_object_with_a_budget_method_is_read_at_each_call() -> No
 
     @query_budget(plan)
     def run() -> int:
-        return Author.objects.count()
+        return Writer.objects.count()
 
     with pytest.raises(QueryBudgetExceeded, match="over its budget of 0"):
         run()
@@ -116,7 +116,7 @@ def test_invalid_budgets_are_refused() -> None:
 def test_an_exception_from_the_function_wins() -> None:
     @query_budget(0)
     def fail() -> None:
-        Author.objects.count()
+        Writer.objects.count()
         raise KeyError("boom")
 
     with pytest.raises(KeyError):
@@ -126,8 +126,8 @@ def test_an_exception_from_the_function_wins() -> None:
 def test_async_functions_are_budgeted() -> None:
     @query_budget(1)
     async def two() -> int:
-        await Author.objects.acount()
-        return await Author.objects.acount()
+        await Writer.objects.acount()
+        return await Writer.objects.acount()
 
     with pytest.raises(QueryBudgetExceeded, match="ran 2 queries"):
         async_to_sync(two)()
@@ -136,7 +136,7 @@ def test_async_functions_are_budgeted() -> None:
 def test_nested_budgets_count_inner_queries_in_the_outer_one() -> None:
     @query_budget(1)
     def outer() -> int:
-        return count_authors() + count_authors()
+        return count_writers() + count_writers()
 
     with pytest.raises(QueryBudgetExceeded, match="outer"):
         outer()
@@ -146,8 +146,8 @@ def test_decorated_function_keeps_its_signature_for_mypy() -> None:
     # mypy (strict, warn_unused_ignores) fails the build if these ignores become unused,
     # which they would if the decorator erased the signature.
     with pytest.raises(TypeError):
-        count_authors(True)  # type: ignore[call-arg]  # keyword-only parameter passed by position
+        count_writers(True)  # type: ignore[call-arg]  # keyword-only parameter passed by position
     with pytest.raises(TypeError):
-        count_authors(extra=1)  # type: ignore[call-arg]  # no such parameter
-    result: int = count_authors(twice=False)
+        count_writers(extra=1)  # type: ignore[call-arg]  # no such parameter
+    result: int = count_writers(twice=False)
     assert result == 0

@@ -5,29 +5,24 @@ import re
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponse
 from django.test import AsyncClient, Client, override_settings
 from fetchplan.observe.middleware import QueryMiddleware
 
-from tests.repos.observe.factories import make_books
-from tests.repos.observe.urls import authors_of_books
+from fetchplan_tests.observe.factories import make_novels
+from fetchplan_tests.observe.urls import writers_of_novels
 
 pytestmark = pytest.mark.django_db
 
 ENABLED = override_settings(
-    FETCHPLAN_QUERY_MIDDLEWARE=True, ROOT_URLCONF="tests.repos.observe.urls"
+    FETCHPLAN_QUERY_MIDDLEWARE=True, ROOT_URLCONF="fetchplan_tests.observe.urls"
 )
 TIMING = re.compile(r'^db;dur=\d+\.\d\d;desc="(\d+) queries"$')
 
 
 def ok(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok")
-
-
-def test_it_is_first_in_the_bookstore_middleware() -> None:
-    assert settings.MIDDLEWARE[0] == "fetchplan.observe.middleware.QueryMiddleware"
 
 
 @override_settings(DEBUG=False)
@@ -49,9 +44,9 @@ def test_off_without_debug_unless_enabled() -> None:
 def test_logs_one_line_warns_n_plus_one_and_sets_server_timing(
     client: Client, caplog: pytest.LogCaptureFixture
 ) -> None:
-    make_books(4)
+    make_novels(4)
     with caplog.at_level(logging.INFO, logger="fetchplan.observe.middleware"):
-        response = client.get("/authors-of-books/?page=1")
+        response = client.get("/writers-of-novels/?page=1")
     assert response.status_code == 200
     timing = TIMING.match(response.headers["Server-Timing"])
     assert timing is not None
@@ -59,13 +54,13 @@ def test_logs_one_line_warns_n_plus_one_and_sets_server_timing(
     info = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
     assert len(info) == 1
     assert re.fullmatch(
-        r"GET /authors-of-books/\?page=1 200: 5 queries in \d+\.\d\d ms, 0 duplicates", info[0]
+        r"GET /writers-of-novels/\?page=1 200: 5 queries in \d+\.\d\d ms, 0 duplicates", info[0]
     )
     (warning,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert warning.startswith("N+1 suspect in GET /authors-of-books/?page=1: 4x at ")
+    assert warning.startswith("N+1 suspect in GET /writers-of-novels/?page=1: 4x at ")
     # The call site is the view's loop line, not Django's internals.
-    code = authors_of_books.__code__
-    assert f"observe/urls.py:{code.co_firstlineno + 2} in authors_of_books: SELECT" in warning
+    code = writers_of_novels.__code__
+    assert f"observe/urls.py:{code.co_firstlineno + 2} in writers_of_novels: SELECT" in warning
 
 
 @ENABLED

@@ -10,7 +10,7 @@ from django.db import connection, connections
 from fetchplan.observe.hook import carry_context, observe_execute
 from fetchplan.observe.recorder import record_queries
 
-from bookstore.models import Author
+from fetchplan_tests.testapp.models import Writer
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -33,8 +33,8 @@ def run_in_thread(target: object) -> None:
 
 def test_records_sql_params_alias_duration_and_order() -> None:
     with record_queries() as recorded:
-        Author.objects.filter(name="Ann").exists()
-        Author.objects.create(name="Bob")
+        Writer.objects.filter(name="Ann").exists()
+        Writer.objects.create(name="Bob")
     assert recorded.count == 2
     first, second = recorded.records
     assert first.sql.startswith("SELECT")
@@ -46,18 +46,18 @@ def test_records_sql_params_alias_duration_and_order() -> None:
 
 
 def test_nothing_outside_the_block_is_recorded() -> None:
-    Author.objects.exists()
+    Writer.objects.exists()
     with record_queries() as recorded:
         pass
-    Author.objects.exists()
+    Writer.objects.exists()
     assert recorded.count == 0
 
 
 def test_nested_recorders_both_see_inner_statements() -> None:
     with record_queries() as outer:
-        Author.objects.exists()
+        Writer.objects.exists()
         with record_queries() as inner:
-            Author.objects.count()
+            Writer.objects.count()
     assert (outer.count, inner.count) == (2, 1)
 
 
@@ -67,7 +67,7 @@ def test_every_alias_and_new_connection_objects_are_covered() -> None:
         with record_queries() as recorded:
             with other.cursor() as cursor:  # connects now: connection_created installs the hook
                 cursor.execute("SELECT 1")
-            Author.objects.exists()
+            Writer.objects.exists()
     finally:
         other.close()
     assert observe_execute in other.execute_wrappers
@@ -97,7 +97,7 @@ def test_thread_with_carried_context_is_recorded() -> None:
 
 def test_async_tasks_and_sync_to_async_are_recorded() -> None:
     async def two_tasks() -> list[int]:
-        return list(await asyncio.gather(Author.objects.acount(), Author.objects.acount()))
+        return list(await asyncio.gather(Writer.objects.acount(), Writer.objects.acount()))
 
     with record_queries() as recorded:
         line = sys._getframe().f_lineno + 1
@@ -113,8 +113,8 @@ def test_async_tasks_and_sync_to_async_are_recorded() -> None:
 def test_recorder_started_inside_async_code_sees_its_queries() -> None:
     async def inner() -> int:
         with record_queries() as recorded:
-            await sync_to_async(Author.objects.exists)()
-            await Author.objects.aexists()
+            await sync_to_async(Writer.objects.exists)()
+            await Writer.objects.aexists()
         return recorded.count
 
     assert async_to_sync(inner)() == 2

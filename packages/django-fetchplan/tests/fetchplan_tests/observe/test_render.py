@@ -4,21 +4,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.db.models import FETCH_ONE
 from django.test import RequestFactory, override_settings
 from fetchplan.observe.render import render_without_queries
 from fetchplan.observe.zones import QueriesForbidden
 
-from bookstore.models import Book
-from tests.repos.observe.factories import make_books
+from fetchplan_tests.compat import lazy
+from fetchplan_tests.observe.factories import make_novels
+from fetchplan_tests.testapp.models import Novel
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def templates(tmp_path: Path) -> Iterator[Path]:
-    (tmp_path / "authors.html").write_text("{% for b in books %}{{ b.author.name }};{% endfor %}")
-    (tmp_path / "titles.html").write_text("{% for b in books %}{{ b.title }};{% endfor %}")
+    (tmp_path / "writers.html").write_text("{% for n in novels %}{{ n.writer.name }};{% endfor %}")
+    (tmp_path / "titles.html").write_text("{% for n in novels %}{{ n.title }};{% endfor %}")
     engine = {"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [tmp_path]}
     with override_settings(TEMPLATES=[engine]):
         yield tmp_path
@@ -26,28 +26,28 @@ def templates(tmp_path: Path) -> Iterator[Path]:
 
 @pytest.mark.usefixtures("templates")
 def test_template_that_queries_fails_under_tests() -> None:
-    make_books(2)
-    books = list(Book.objects.all().fetch_mode(FETCH_ONE))
+    make_novels(2)
+    novels = list(lazy(Novel.objects.all()))
     request = RequestFactory().get("/")
-    with pytest.raises(QueriesForbidden, match=r"zone \(rendering authors.html\)"):
-        render_without_queries(request, "authors.html", {"books": books})
+    with pytest.raises(QueriesForbidden, match=r"zone \(rendering writers.html\)"):
+        render_without_queries(request, "writers.html", {"novels": novels})
 
 
 @pytest.mark.usefixtures("templates")
 def test_template_over_loaded_data_renders() -> None:
-    make_books(2)
-    books = list(Book.objects.all())
-    response = render_without_queries(RequestFactory().get("/"), "titles.html", {"books": books})
+    make_novels(2)
+    novels = list(Novel.objects.all())
+    response = render_without_queries(RequestFactory().get("/"), "titles.html", {"novels": novels})
     assert response.content.decode() == "Title b0;Title b1;"
 
 
 @pytest.mark.usefixtures("templates")
 @override_settings(FETCHPLAN_RENDER_WITHOUT_QUERIES=False)
 def test_zone_can_be_turned_off_as_in_production() -> None:
-    make_books(1)
-    books = list(Book.objects.all().fetch_mode(FETCH_ONE))
-    response = render_without_queries(RequestFactory().get("/"), "authors.html", {"books": books})
-    assert response.content.decode() == "Author b0;"
+    make_novels(1)
+    novels = list(lazy(Novel.objects.all()))
+    response = render_without_queries(RequestFactory().get("/"), "writers.html", {"novels": novels})
+    assert response.content.decode() == "Writer b0;"
 
 
 @override_settings(DEBUG=False)

@@ -4,65 +4,69 @@ import sys
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import FETCH_ONE, FETCH_PEERS
 from django.test import override_settings
+from fetchplan.observe.callsite import display_path
 from fetchplan.observe.recorder import record_queries
 
-from bookstore.models import Author, Book
-from tests.repos.observe.factories import make_books
+from fetchplan_tests.compat import lazy, needs_fetch_modes
+from fetchplan_tests.observe.factories import make_novels
+from fetchplan_tests.testapp.models import Novel, Writer
 
 pytestmark = pytest.mark.django_db
 
 
 def test_classic_n_plus_one_on_fetch_one_is_flagged_at_the_loop_line() -> None:
-    make_books(5)
+    make_novels(5)
     with record_queries() as recorded:
-        books = Book.objects.all().fetch_mode(FETCH_ONE)
+        novels = lazy(Novel.objects.all())
         names = []
         line = 0
-        for book in books:
+        for novel in novels:
             line = sys._getframe().f_lineno + 1
-            names.append(book.author.name)
+            names.append(novel.writer.name)
     report = recorded.report()
     assert len(names) == 5
     assert report.count == 6
     (suspect,) = report.n_plus_one
     assert suspect.count == 5
     assert (suspect.call_site.filename, suspect.call_site.lineno) == (__file__, line)
-    assert '"bookstore_author"' in suspect.shape
-    assert f"5x at tests/repos/observe/test_report.py:{line}" in report.table()
+    assert '"testapp_writer"' in suspect.shape
+    assert f"5x at {display_path(__file__)}:{line}" in report.table()
 
 
 def test_one_batched_prefetch_is_not_flagged() -> None:
-    make_books(5, reviews_each=2)
+    make_novels(5, chapters_each=2)
     with record_queries() as recorded:
-        books = list(Book.objects.select_related("author").prefetch_related("reviews"))
-        ratings = [review.rating for book in books for review in book.reviews.all()]
+        novels = list(Novel.objects.select_related("writer").prefetch_related("chapters"))
+        numbers = [chapter.number for novel in novels for chapter in novel.chapters.all()]
     report = recorded.report()
-    assert len(ratings) == 10
+    assert len(numbers) == 10
     assert report.count == 2
     assert report.n_plus_one == ()
     assert "0 N+1 suspects" in report.summary()
 
 
-def test_fetch_peers_loads_authors_in_one_batch_and_is_not_flagged() -> None:
-    make_books(5)
+@needs_fetch_modes
+def test_fetch_peers_loads_writers_in_one_batch_and_is_not_flagged() -> None:
+    from django.db.models import FETCH_PEERS
+
+    make_novels(5)
     with record_queries() as recorded:
-        for book in Book.objects.all().fetch_mode(FETCH_PEERS):
-            assert book.author.name
+        for novel in Novel.objects.all().fetch_mode(FETCH_PEERS):
+            assert novel.writer.name
     assert recorded.count == 2
     assert recorded.report().n_plus_one == ()
 
 
 def test_threshold_is_configurable() -> None:
-    make_books(2)
+    make_novels(2)
     with record_queries(n_plus_one_threshold=2) as two:
-        for book in Book.objects.all().fetch_mode(FETCH_ONE):
-            assert book.author.name
+        for novel in lazy(Novel.objects.all()):
+            assert novel.writer.name
     assert len(two.report().n_plus_one) == 1
     with override_settings(FETCHPLAN_N_PLUS_ONE_THRESHOLD=3), record_queries() as three:
-        for book in Book.objects.all().fetch_mode(FETCH_ONE):
-            assert book.author.name
+        for novel in lazy(Novel.objects.all()):
+            assert novel.writer.name
     assert three.report().n_plus_one == ()
 
 
@@ -77,9 +81,9 @@ def test_bad_threshold_setting_is_refused() -> None:
 
 def test_same_shape_from_different_lines_is_not_n_plus_one() -> None:
     with record_queries() as recorded:
-        Author.objects.filter(pk=1).exists()
-        Author.objects.filter(pk=2).exists()
-        Author.objects.filter(pk=3).exists()
+        Writer.objects.filter(pk=1).exists()
+        Writer.objects.filter(pk=2).exists()
+        Writer.objects.filter(pk=3).exists()
     report = recorded.report()
     assert len(report.shapes) == 1
     assert report.shapes[0].count == 3
@@ -90,8 +94,8 @@ def test_same_shape_from_different_lines_is_not_n_plus_one() -> None:
 def test_duplicates_are_same_sql_and_params() -> None:
     with record_queries() as recorded:
         for _ in range(3):
-            Author.objects.filter(pk=7).exists()
-        Author.objects.filter(pk=8).exists()
+            Writer.objects.filter(pk=7).exists()
+        Writer.objects.filter(pk=8).exists()
     report = recorded.report()
     (duplicate,) = report.duplicates
     assert duplicate.count == 3
@@ -101,17 +105,17 @@ def test_duplicates_are_same_sql_and_params() -> None:
 
 
 def test_table_shows_summary_shapes_and_call_sites() -> None:
-    make_books(3)
+    make_novels(3)
     line = 0
     with record_queries() as recorded:
-        for book in Book.objects.all().fetch_mode(FETCH_ONE):
+        for novel in lazy(Novel.objects.all()):
             line = sys._getframe().f_lineno + 1
-            assert book.author.name
+            assert novel.writer.name
     table = str(recorded.report())
     assert table.startswith("4 queries in ")
     assert "2 shapes, 0 duplicates, 1 N+1 suspect" in table.splitlines()[0]
-    assert 'SELECT ... FROM "bookstore_author" WHERE "bookstore_author"."id" = ?' in table
-    assert f"3x tests/repos/observe/test_report.py:{line} in " in table
+    assert 'SELECT ... FROM "testapp_writer" WHERE "testapp_writer"."id" = ?' in table
+    assert f"3x {display_path(__file__)}:{line} in " in table
     assert "N+1 suspects" in table
     assert "Duplicates" not in table
 

@@ -9,7 +9,9 @@ from fetchplan.management.commands.shell import SQL_LINE
 
 pytestmark = pytest.mark.django_db
 
-CODE = "from bookstore.models import Author; Author.objects.filter(name='Ann').count()"
+CODE = (
+    "from fetchplan_tests.testapp.models import Writer; Writer.objects.filter(name='Ann').count()"
+)
 
 
 def test_print_sql_prints_sql_time_params_and_call_site() -> None:
@@ -19,7 +21,7 @@ def test_print_sql_prints_sql_time_params_and_call_site() -> None:
     assert len(lines) == 2
     sql, detail = lines
     assert sql.startswith("SELECT COUNT(*)")
-    assert '"bookstore_author"."name" = %s' in sql
+    assert '"testapp_writer"."name" = %s' in sql
     assert re.fullmatch(
         r"-- \d+\.\d\d ms on default, params \('Ann',\), at <string>:1 in <module>", detail
     )

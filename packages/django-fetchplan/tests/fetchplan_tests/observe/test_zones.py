@@ -19,7 +19,7 @@ from fetchplan.observe.zones import (
     no_queries,
 )
 
-from bookstore.models import Author
+from fetchplan_tests.testapp.models import Writer
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +27,10 @@ pytestmark = pytest.mark.django_db
 def test_query_in_zone_raises_naming_sql_and_call_site() -> None:
     line = sys._getframe().f_lineno + 2
     with no_queries(), pytest.raises(QueriesForbidden) as caught:
-        Author.objects.filter(name="x").exists()
+        Writer.objects.filter(name="x").exists()
     error = caught.value
     assert error.alias == "default"
-    assert '"bookstore_author"' in error.sql
+    assert '"testapp_writer"' in error.sql
     assert (error.call_site.filename, error.call_site.lineno) == (__file__, line)
     assert str(error) == QUERIES_FORBIDDEN.format(
         label="", sql=error.sql, alias="default", call_site=error.call_site
@@ -40,30 +40,30 @@ def test_query_in_zone_raises_naming_sql_and_call_site() -> None:
 
 def test_label_names_the_zone() -> None:
     with no_queries(label="pricing"), pytest.raises(QueriesForbidden, match=r"zone \(pricing\)"):
-        Author.objects.count()
+        Writer.objects.count()
 
 
 def test_zone_ends_with_the_block_and_remembers_violations() -> None:
     with no_queries() as zone, contextlib.suppress(QueriesForbidden):
-        Author.objects.count()
-    assert Author.objects.count() == 0
+        Writer.objects.count()
+    assert Writer.objects.count() == 0
     assert len(zone.violations) == 1
 
 
 def test_bare_decorator_and_labelled_decorator() -> None:
     @no_queries
     def bare() -> int:
-        return Author.objects.count()
+        return Writer.objects.count()
 
     @no_queries(label="labelled")
     def labelled(*, name: str) -> bool:
-        return Author.objects.filter(name=name).exists()
+        return Writer.objects.filter(name=name).exists()
 
     with pytest.raises(QueriesForbidden):
         bare()
     with pytest.raises(QueriesForbidden, match="labelled"):
         labelled(name="x")
-    assert Author.objects.count() == 0  # the decorators left no zone behind
+    assert Writer.objects.count() == 0  # the decorators left no zone behind
     assert bare.__name__ == "bare"
 
 
@@ -78,7 +78,7 @@ def test_decorated_pure_function_runs() -> None:
 def test_async_function_decorator_covers_the_awaited_body() -> None:
     @no_queries
     async def count() -> int:
-        return await Author.objects.acount()
+        return await Writer.objects.acount()
 
     with pytest.raises(QueriesForbidden):
         async_to_sync(count)()
@@ -98,9 +98,9 @@ def test_generator_functions_are_refused() -> None:
 def test_allow_queries_lifts_the_zone_and_recorders_still_see_it() -> None:
     with record_queries() as recorded, no_queries():
         with allow_queries(reason="test of the escape hatch"):
-            assert Author.objects.count() == 0
+            assert Writer.objects.count() == 0
         with pytest.raises(QueriesForbidden):
-            Author.objects.count()
+            Writer.objects.count()
     assert recorded.count == 1
 
 
@@ -111,7 +111,7 @@ def test_zone_inside_allow_inside_zone_forbids_again() -> None:
         no_queries(),
         pytest.raises(QueriesForbidden),
     ):
-        Author.objects.count()
+        Writer.objects.count()
 
 
 def test_allow_queries_needs_a_reason() -> None:
@@ -124,7 +124,7 @@ def test_async_tasks_started_in_a_zone_are_covered() -> None:
     async def in_task() -> int:
         import asyncio
 
-        return await asyncio.create_task(Author.objects.acount())
+        return await asyncio.create_task(Writer.objects.acount())
 
     with no_queries(), pytest.raises(QueriesForbidden):
         async_to_sync(in_task)()

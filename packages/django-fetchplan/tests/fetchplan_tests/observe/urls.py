@@ -1,24 +1,24 @@
 """Views for the middleware tests: one runs an N+1 loop, one is async."""
 
-from django.db.models import FETCH_ONE
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from bookstore.models import Author, Book
+from fetchplan_tests.compat import lazy
+from fetchplan_tests.testapp.models import Novel, Writer
 
 
-def authors_of_books(request: HttpRequest) -> HttpResponse:
-    """List each book's author the slow way: one query per book."""
-    names = [book.author.name for book in Book.objects.all().fetch_mode(FETCH_ONE)]
+def writers_of_novels(request: HttpRequest) -> HttpResponse:
+    """List each novel's writer the slow way: one query per novel."""
+    names = [novel.writer.name for novel in lazy(Novel.objects.all())]
     return HttpResponse(", ".join(names))
 
 
-async def count_authors(request: HttpRequest) -> HttpResponse:
-    """Count authors from async code."""
-    return HttpResponse(str(await Author.objects.acount()))
+async def count_writers(request: HttpRequest) -> HttpResponse:
+    """Count writers from async code."""
+    return HttpResponse(str(await Writer.objects.acount()))
 
 
 urlpatterns = [
-    path("authors-of-books/", authors_of_books),
-    path("async-count/", count_authors),
+    path("writers-of-novels/", writers_of_novels),
+    path("async-count/", count_writers),
 ]

@@ -21,9 +21,9 @@ from fetchplan.plan.checks import (
     check_plans,
 )
 
-from tests.testapp import plans
-from tests.testapp.dtos import ChapterDTO, WriterRef
-from tests.testapp.models import Novel, Writer
+from fetchplan_tests.testapp import plans
+from fetchplan_tests.testapp.dtos import ChapterDTO, WriterRef
+from fetchplan_tests.testapp.models import Novel, Writer
 
 
 def ids(plan: Plan[Any, Any]) -> list[str]:

@@ -8,12 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from fetchplan import Plan, Strategy, fetch_all, stream
 from fetchplan.plan.registry import all_plans
 
-from tests.testapp import plans
-from tests.testapp.factory import make_library
+from fetchplan_tests.testapp import plans
+from fetchplan_tests.testapp.factory import make_library
 
 pytestmark = pytest.mark.django_db
 
-TEST_PLANS = [plan for plan in all_plans() if plan.model.__module__ == "tests.testapp.models"]
+TEST_PLANS = [
+    plan for plan in all_plans() if plan.model.__module__ == "fetchplan_tests.testapp.models"
+]
 
 
 def queries_for(plan: Plan[Any, Any]) -> int:
@@ -39,7 +41,7 @@ def test_query_count_is_the_same_for_10_and_1000_parents(strategy: Strategy) -> 
     make_library(writers=10, seed=1)
     small = {plan.name: queries_for(plan.with_strategy(strategy)) for plan in TEST_PLANS}
     make_library(writers=990, seed=2)
-    from tests.testapp.models import Writer
+    from fetchplan_tests.testapp.models import Writer
 
     assert Writer.objects.count() == 1000
     large = {plan.name: queries_for(plan.with_strategy(strategy)) for plan in TEST_PLANS}

@@ -11,12 +11,23 @@ from fetchplan.plan.registry import all_plans
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.testapp import plans  # noqa: F401  (registers the test plans)
-from tests.testapp.models import Chapter, Club, Country, Label, Membership, Novel, Profile, Writer
+from fetchplan_tests.testapp import plans  # noqa: F401  (registers the test plans)
+from fetchplan_tests.testapp.models import (
+    Chapter,
+    Club,
+    Country,
+    Label,
+    Membership,
+    Novel,
+    Profile,
+    Writer,
+)
 
 pytestmark = pytest.mark.django_db
 
-TEST_PLANS = [plan for plan in all_plans() if plan.model.__module__ == "tests.testapp.models"]
+TEST_PLANS = [
+    plan for plan in all_plans() if plan.model.__module__ == "fetchplan_tests.testapp.models"
+]
 WRITTEN = dt.datetime(2021, 1, 1, tzinfo=dt.UTC)
 
 # PostgreSQL text cannot hold NUL or lone surrogates; the rest of unicode is fair game.

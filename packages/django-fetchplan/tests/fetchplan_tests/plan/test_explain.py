@@ -10,13 +10,15 @@ from fetchplan import Plan, Strategy, fetch_all
 from fetchplan.plan.explain import explain
 from fetchplan.plan.registry import all_plans
 
-from tests.testapp import plans
-from tests.testapp.factory import make_library
-from tests.testapp.models import Writer
+from fetchplan_tests.testapp import plans
+from fetchplan_tests.testapp.factory import make_library
+from fetchplan_tests.testapp.models import Writer
 
 pytestmark = pytest.mark.django_db
 
-TEST_PLANS = [plan for plan in all_plans() if plan.model.__module__ == "tests.testapp.models"]
+TEST_PLANS = [
+    plan for plan in all_plans() if plan.model.__module__ == "fetchplan_tests.testapp.models"
+]
 
 
 def shape(sql: str) -> str:

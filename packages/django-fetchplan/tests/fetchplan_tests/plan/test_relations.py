@@ -9,9 +9,18 @@ from fetchplan import Plan, Strategy, fetch_all
 from fetchplan.dto import NotLoaded
 from pytest_django import DjangoAssertNumQueries
 
-from tests.testapp import plans
-from tests.testapp.dtos import ClubRef, CountryDTO, NovelDTO, ProfileBio, WriterRef
-from tests.testapp.models import Chapter, Club, Country, Label, Membership, Novel, Profile, Writer
+from fetchplan_tests.testapp import plans
+from fetchplan_tests.testapp.dtos import ClubRef, CountryDTO, NovelDTO, ProfileBio, WriterRef
+from fetchplan_tests.testapp.models import (
+    Chapter,
+    Club,
+    Country,
+    Label,
+    Membership,
+    Novel,
+    Profile,
+    Writer,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,9 @@ from fetchplan import (
 from fetchplan.plan.errors import BAD_CHUNK_SIZE, NOT_FOUND
 from pytest_django import DjangoAssertNumQueries
 
-from tests.testapp import plans
-from tests.testapp.factory import make_library
-from tests.testapp.models import Novel, Writer
+from fetchplan_tests.testapp import plans
+from fetchplan_tests.testapp.factory import make_library
+from fetchplan_tests.testapp.models import Novel, Writer
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from fetchplan import fetch_all, stream
 
-from tests.testapp import plans
-from tests.testapp.models import Novel, Writer
+from fetchplan_tests.testapp import plans
+from fetchplan_tests.testapp.models import Novel, Writer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

@@ -5,7 +5,7 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tests.testapp.models import (
+from fetchplan_tests.testapp.models import (
     Chapter,
     Club,
     Country,

@@ -3,7 +3,7 @@
 from django.db.models import Avg, Count, Q
 from fetchplan import Many, One, Plan
 
-from tests.testapp import dtos, models
+from fetchplan_tests.testapp import dtos, models
 
 COUNTRY = Plan(models.Country, dtos.CountryDTO)
 WRITER_REF = Plan(models.Writer, dtos.WriterRef)
