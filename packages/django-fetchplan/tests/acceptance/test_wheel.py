@@ -99,15 +99,20 @@ def installs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Installed]:
     return built
 
 
-def postgres_database(name: str) -> bool:
-    """(Re)create database ``name`` on the local PostgreSQL; return False if it is down."""
+def postgres_database(name: str, *, create: bool) -> bool:
+    """Drop database ``name`` on the local PostgreSQL, then create it again when ``create``;
+    return False if the server is down."""
     psycopg = pytest.importorskip("psycopg")
+    from psycopg import sql
+
+    identifier = sql.Identifier(name)
     try:
         with psycopg.connect(
             "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True, connect_timeout=3
         ) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            connection.execute(f'CREATE DATABASE "{name}"')
+            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(identifier))
+            if create:
+                connection.execute(sql.SQL("CREATE DATABASE {}").format(identifier))
     except psycopg.OperationalError:
         return False
     return True
@@ -122,20 +127,29 @@ def outcome(request: pytest.FixtureRequest, installs: dict[str, Installed]) -> O
     """Migrate the project's database and run ``scenarios.py`` in it."""
     name, database = request.param
     installed = installs[name]
-    env = harness.project_env(postgres_db=None, driver=None)
-    if database == "postgresql":
-        db_name = f"fetchplan_accept_{name}_{CHECKOUT_ID}"
-        if not postgres_database(db_name):
-            if os.environ.get("REQUIRE_POSTGRES") == "1":
-                pytest.fail("PostgreSQL at 127.0.0.1:5432 is unreachable and REQUIRE_POSTGRES=1")
-            pytest.skip("PostgreSQL at 127.0.0.1:5432 is unreachable")
-        driver = harness.postgres_driver(installed.python)
-        env = harness.project_env(postgres_db=db_name, driver=driver)
-    harness.run(
-        installed.python, "manage.py", "migrate", "--no-input", cwd=installed.project, env=env
-    )
-    output = harness.run(installed.python, "scenarios.py", cwd=installed.project, env=env)
-    return Outcome(installed, database, json.loads(output))
+    if database == "sqlite":
+        env = harness.project_env(postgres_db=None, driver=None)
+        return Outcome(installed, database, _run_scenarios(installed, env))
+    db_name = f"fetchplan_accept_{name}_{CHECKOUT_ID}"
+    if not postgres_database(db_name, create=True):
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail("PostgreSQL at 127.0.0.1:5432 is unreachable and REQUIRE_POSTGRES=1")
+        pytest.skip("PostgreSQL at 127.0.0.1:5432 is unreachable")
+    driver = harness.postgres_driver(installed.python)
+    env = harness.project_env(postgres_db=db_name, driver=driver)
+    try:
+        return Outcome(installed, database, _run_scenarios(installed, env))
+    finally:
+        postgres_database(db_name, create=False)
+
+
+def _run_scenarios(installed: Installed, env: dict[str, str]) -> dict[str, Any]:
+    """Migrate the project's database, run ``scenarios.py``, return the JSON it printed."""
+    project = installed.project
+    harness.run(installed.python, "manage.py", "migrate", "--no-input", cwd=project, env=env)
+    output = harness.run(installed.python, "scenarios.py", cwd=project, env=env)
+    data: dict[str, Any] = json.loads(output)
+    return data
 
 
 def test_the_virtualenv_holds_only_django_pydantic_and_the_wheel(outcome: Outcome) -> None:
