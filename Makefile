@@ -11,8 +11,10 @@ CHECKOUT_ID ?= $(shell printf '%s' "$(CURDIR)" | cksum | cut -c1-8)
 export CHECKOUT_ID
 # PostgreSQL used by `make test` when reachable; override with POSTGRES_URL=...
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/bookstore_$(CHECKOUT_ID)
+# make demo: its database, how many books it seeds into an empty one, where it listens.
 DEMO_DB ?= sqlite:///$(CURDIR)/db.sqlite3
 DEMO_BOOKS ?= 2000
+DEMO_ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 # make load: the database it seeds (created if missing), the paths it drives, the duration.
 LOAD_DB ?= postgres://postgres@127.0.0.1:5432/bookstore_load_$(CHECKOUT_ID)
@@ -35,7 +37,8 @@ PYTHON312 ?= $(shell scripts/find-python 3.12 2>/dev/null || scripts/find-python
         test-lib-django61 test-lib-django52 test-acceptance load clean bench bench-quick bench-deps
 
 help:
-	@echo "make demo   - install, migrate, seed and serve the bookstore at http://127.0.0.1:8000/"
+	@echo "make demo   - install, migrate, seed and serve the bookstore at http://$(DEMO_ADDR)/"
+	@echo "              (DEMO_ADDR=host:port, DEMO_BOOKS=N, DEMO_DB=url: docs/configuration.md)"
 	@echo "make test   - lint, type-check, and run the tests on SQLite and PostgreSQL: the"
 	@echo "              bookstore's, the library's on Django 6.1 and 5.2, and its wheel in a"
 	@echo "              new project (make test-lib, make test-acceptance run those alone)"
@@ -59,7 +62,8 @@ $(STAMP): pyproject.toml packages/django-fetchplan/pyproject.toml Makefile
 demo: $(STAMP)
 	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(PY) manage.py migrate --no-input
 	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(PY) manage.py seed --books $(DEMO_BOOKS) --if-empty
-	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(PY) manage.py demo_reader
+	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(PY) manage.py runserver $(DEMO_ADDR)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -72,6 +76,7 @@ typecheck: $(STAMP)
 	cd $(LIB) && $(CURDIR)/$(VENV)/bin/mypy
 	cd $(LIB) && $(CURDIR)/$(VENV)/bin/mypy --config-file tests/acceptance/new-project/mypy.ini
 
+# The browser tests (tests/browser) skip when Chromium is missing, unless REQUIRE_BROWSER=1.
 test-sqlite: $(STAMP)
 	@echo "== tests on SQLite"
 	DATABASE_URL=sqlite:///:memory: $(PY) -m pytest $(PYTEST_ARGS)

@@ -36,15 +36,14 @@ class Variant:
 
 
 def page_variants(
-    plans: dict[str, Any], queryset: Any, records: Callable[[object], list[Record]]
+    pages: dict[str, Callable[[int], object]], records: Callable[[object], list[Record]]
 ) -> list[Variant]:
-    """Return one variant per ``key -> plan``, loading each id's page with ``fetch_one``."""
-    from fetchplan import fetch_one
+    """Return one variant per ``key -> page function``, loading one page per id, as views do."""
 
-    def pages(plan: Any) -> Callable[[Any], object]:
-        return lambda ids: [fetch_one(plan, queryset, pk=i) for i in ids]
+    def each(page: Callable[[int], object]) -> Callable[[Any], object]:
+        return lambda ids: [page(i) for i in ids]
 
-    return [Variant(key, pages(plan), records) for key, plan in plans.items()]
+    return [Variant(key, each(page), records) for key, page in pages.items()]
 
 
 @dataclass

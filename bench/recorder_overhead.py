@@ -17,20 +17,15 @@ SQLite; ``test_<name>_recorder_bench`` on PostgreSQL), dropped at the end.
 """
 
 import argparse
-import os
 import statistics
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bookstore.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only")
-os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
+from bench.standalone import setup_django
 
-import django
-
-django.setup()
+setup_django()
 
 from django.db import connection  # noqa: E402
 from fetchplan.observe.hook import ensure_installed, observe_execute  # noqa: E402

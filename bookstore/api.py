@@ -1,6 +1,7 @@
 """The JSON API at /api/ (django-ninja): the DTOs themselves are the response schemas.
 
-OpenAPI schema at ``/api/openapi.json``, interactive docs at ``/api/docs``. Errors are JSON
+OpenAPI schema at ``/api/openapi.json``, interactive docs at ``/api/docs`` (Swagger UI from
+the project's own static files, ``bookstore/api_docs.py``). Errors are JSON
 ``{"detail": "..."}``: 404 for an unknown id, 400 for any bad parameter (ninja answers 422 by
 default; a client's mistake in a query string is a plain 400 here, with a message).
 """
@@ -15,7 +16,9 @@ from ninja.errors import ValidationError
 from pydantic import Field
 
 from bookstore import api_writes
+from bookstore.api_docs import LOCAL_SWAGGER
 from bookstore.api_routes import routes
+from bookstore.presentation import not_found_message
 from bookstore.views_params import MAX_ID
 from dtos.authors import AuthorDetail, AuthorPage
 from dtos.books import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, BookDetail, BookFilters, BookPage
@@ -23,7 +26,7 @@ from repos.authors import PageOutOfRange, get_author, list_authors
 from repos.books import get_book, list_books
 from repos.cursors import MAX_CURSOR_LENGTH, InvalidCursor
 
-api = NinjaAPI(title="Bookstore API", version="1.0", urls_namespace="api")
+api = NinjaAPI(title="Bookstore API", version="1.0", urls_namespace="api", docs=LOCAL_SWAGGER)
 
 
 class ErrorDTO(DTO):
@@ -71,7 +74,7 @@ def _invalid_cursor(request: HttpRequest, exc: InvalidCursor) -> HttpResponse:
 
 @api.exception_handler(NotFound)
 def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
-    return _error(request, 404, str(exc))
+    return _error(request, 404, not_found_message(exc))
 
 
 @api.exception_handler(PageOutOfRange)

@@ -24,6 +24,7 @@ With DEBUG off and these defaults, ``manage.py check --deploy`` reports no issue
 import importlib.util
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -101,6 +102,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "fetchplan",
     "bookstore",
+    # django-ninja as an app: /api/docs then loads Swagger UI from its static files instead of
+    # a CDN (a blank page offline, and a third-party script in production).
+    "ninja",
 ]
 
 # The bookstore's repository functions and plans live in the top-level ``repos`` package, not
@@ -111,10 +115,14 @@ MIDDLEWARE = [
     # First, so every query of the request counts; off (MiddlewareNotUsed) unless DEBUG.
     "fetchplan.observe.middleware.QueryMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files without DEBUG (gunicorn, production): the site's CSS and icon, Swagger UI.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Reads the logged-in user before a page's view, so templates name it without querying.
+    "bookstore.middleware.LoadUserForPages",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -126,6 +134,9 @@ INTERNAL_IPS = ["127.0.0.1"]
 if DEBUG and not TESTING and importlib.util.find_spec("debug_toolbar") is not None:
     INSTALLED_APPS.append("debug_toolbar")
     MIDDLEWARE.insert(1, "debug_toolbar.middleware.DebugToolbarMiddleware")
+# Expanded, the toolbar covers the right of every page (the books' price and rating) on a
+# first visit; collapsed, it is a small handle that opens it.
+DEBUG_TOOLBAR_CONFIG = {"SHOW_COLLAPSED": True}
 
 ROOT_URLCONF = "bookstore.urls"
 
@@ -162,6 +173,18 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# WhiteNoise finds the apps' static files where they are, so a deployment without
+# `collectstatic` still serves them (a few dozen files, indexed once at startup).
+WHITENOISE_USE_FINDERS = True
+# Without `collectstatic`, STATIC_ROOT does not exist and WhiteNoise says so on every start;
+# the finders above serve the files all the same.
+warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
+
+LOGIN_URL = "login"
+# Django's default (/accounts/profile/) does not exist here: after logging in without a
+# `next` page, and after logging out, the reader lands on the home page.
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 
 LOGGING = {
     "version": 1,

@@ -12,12 +12,20 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from fetchplan.observe import render_without_queries
 
 from bookstore import views_params as params
+from bookstore.presentation import (
+    SORT_OPTIONS,
+    author_choices,
+    author_name_on,
+    clear_filters_url,
+    filter_chips,
+)
 from bookstore.services.authors import more_by_author
 from bookstore.services.pricing import sale_price
 from bookstore.services.ratings import rating_summary
-from dtos.books import SORT_KEYS, BookRow
+from dtos.books import BookRow
 from repos.authors import list_author_books
 from repos.books import count_books, get_book, list_books, list_recent_books, stream_books
+from repos.publishers import list_publisher_refs
 from repos.tags import list_tags
 
 EXPORT_CHUNK_SIZE = 2000
@@ -43,19 +51,34 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @params.handles_bad_input
 def book_list(request: HttpRequest) -> HttpResponse:
-    """List books with filters, a sort and keyset pages (4 queries)."""
+    """List books with filters, a sort and keyset pages (5 queries).
+
+    The page of books and their tags, the count, and the tag and publisher menus. The active
+    filters show as chips; the filtered author's name comes from the page's own rows.
+    """
     filters = params.book_filters(request.GET)
     page = list_books(
         filters=filters, cursor=params.cursor(request.GET), limit=params.page_size(request.GET)
     )
+    publishers = list_publisher_refs()
+    author_name = author_name_on(page, filters.author)
+    publisher_name = next((p.name for p in publishers if p.id == filters.publisher), None)
     context = {
         "page": page,
         "filters": filters,
         "total": count_books(filters=filters),
         "tags": list_tags(),
-        "sorts": SORT_KEYS,
-        "is_first_page": params.cursor(request.GET) is None,
-        "today": date.today(),
+        "publishers": publishers,
+        "authors": author_choices(page, active=filters.author),
+        "sorts": SORT_OPTIONS,
+        "chips": filter_chips(
+            filters,
+            request.GET,
+            path=request.path,
+            author_name=author_name,
+            publisher_name=publisher_name,
+        ),
+        "clear_url": clear_filters_url(request.GET, path=request.path),
     }
     return render_without_queries(request, "bookstore/book_list.html", context)
 

@@ -4,8 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from fetchplan.observe import render_without_queries
 
 from bookstore import views_params as params
+from bookstore.presentation import SORT_OPTIONS
 from bookstore.services.authors import process_author_books
-from dtos.books import SORT_KEYS
 from repos.authors import get_author, list_authors
 from repos.books import list_books
 from repos.publishers import list_publishers
@@ -48,7 +48,6 @@ def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
         "tag": tag,
         "page": page,
         "filters": filters,
-        "is_first_page": params.cursor(request.GET) is None,
-        "sorts": SORT_KEYS,
+        "sorts": SORT_OPTIONS,
     }
     return render_without_queries(request, "bookstore/tag_detail.html", context)

@@ -13,6 +13,7 @@ from fetchplan import NotFound
 from fetchplan.observe import render_without_queries
 from pydantic import ValidationError
 
+from bookstore.presentation import not_found_message
 from dtos.books import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, BookFilters
 from repos.authors import PageOutOfRange
 from repos.cursors import InvalidCursor
@@ -92,7 +93,9 @@ def handles_bad_input[**P, R: HttpResponseBase](
             return view(request, *args, **kwargs)
         except (BadInput, InvalidCursor) as error:
             return error_page(request, status=400, message=str(error))
-        except (NotFound, PageOutOfRange) as error:
+        except NotFound as error:
+            return error_page(request, status=404, message=not_found_message(error))
+        except PageOutOfRange as error:
             return error_page(request, status=404, message=str(error))
 
     functools.update_wrapper(guarded, view)

@@ -9,6 +9,7 @@ from fetchplan import NotFound
 from pydantic import ValidationError
 
 from bookstore.forms import ReviewForm
+from bookstore.presentation import not_found_message
 from dtos.writes import ReviewInput
 from repos.reviews import add_review, get_review_target
 from repos.write_errors import WriteError
@@ -18,14 +19,15 @@ REVIEW_ADDED = "Thank you: your review is saved."
 
 @login_required
 def review_new(request: HttpRequest, book_id: int) -> HttpResponse:
-    """Show the review form for a book (GET); save a review and redirect back (POST).
+    """Show the review form for a book (GET); save a review and go to the book's page (POST).
 
-    The redirect (POST/redirect/GET) keeps a reload from posting the review twice.
+    The redirect (POST/redirect/GET) keeps a reload from posting the review twice; the book's
+    page shows the new review among the latest, under a thank-you message.
     """
     try:
         book = get_review_target(book_id=book_id)
     except NotFound as error:
-        raise Http404(str(error)) from error
+        raise Http404(not_found_message(error)) from error
     form = ReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -39,7 +41,7 @@ def review_new(request: HttpRequest, book_id: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, REVIEW_ADDED)
-            return HttpResponseRedirect(reverse("review-new", kwargs={"book_id": book.id}))
+            return HttpResponseRedirect(reverse("book-detail", kwargs={"book_id": book.id}))
     status = 400 if form.is_bound else 200
     return render(
         request, "bookstore/review_form.html", {"book": book, "form": form}, status=status

@@ -63,6 +63,7 @@ class BookSummary(DTO):
     title: str
     price: Decimal
     published: date
+    author_id: int
     author_name: str
 
 
@@ -83,10 +84,14 @@ class BookRow(DTO):
 
 
 class BookPage(DTO):
-    """One page of books and the cursor of the next page (None on the last page)."""
+    """One page of books and the cursors of the next and previous pages.
+
+    ``next_cursor`` is None on the last page, ``prev_cursor`` on the first.
+    """
 
     items: tuple[BookRow, ...]
     next_cursor: str | None
+    prev_cursor: str | None
 
 
 class ReviewDTO(DTO):

@@ -1,6 +1,6 @@
 """Reads of authors: the paged list with book counts, and one author with their latest books.
 
-The author page is the seed's "flip the query" case: one author row, then their 10 latest
+The author page is the pitfalls report's "flip the query" case: one author row, then their 10 latest
 books, then those books' tags (3 queries), instead of 10 book rows each joined to a copy of
 the same author.
 """

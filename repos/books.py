@@ -43,7 +43,9 @@ from repos.cursors import Cursor, InvalidCursor, decode_cursor, encode_cursor
 from repos.publishers import PUBLISHER_REF
 
 REVIEW = Plan(Review, ReviewDTO)
-RECENT_BOOK = Plan(Book, BookSummary, fields={"author_name": "author__name"})
+RECENT_BOOK = Plan(
+    Book, BookSummary, fields={"author_id": "author_id", "author_name": "author__name"}
+)
 
 # A page of 20 rows must not aggregate every book's reviews first: as correlated subqueries,
 # the counts are computed for the rows the page returns, after ORDER BY ... LIMIT (with
@@ -144,12 +146,15 @@ def _sort_field(sort: str) -> tuple[str, bool]:
     return sort.removeprefix("-"), sort.startswith("-")
 
 
-def _after(books: QuerySet[Book], sort: str, cursor: Cursor) -> QuerySet[Book]:
-    """Keep the rows after ``cursor`` in ``sort`` order (keyset: no OFFSET, index friendly)."""
+def _beyond(books: QuerySet[Book], sort: str, cursor: Cursor) -> QuerySet[Book]:
+    """Keep the rows after ``cursor`` in ``sort`` order, or before it for a backward cursor.
+
+    Keyset: no OFFSET, index friendly.
+    """
     field, descending = _sort_field(sort)
     column = SORT_COLUMNS[field]
     value = _cursor_value(field, cursor.value)
-    beyond = "lt" if descending else "gt"
+    beyond = "lt" if descending != cursor.backward else "gt"
     return books.filter(
         Q(**{f"{column}__{beyond}": value}) | Q(**{column: value, f"id__{beyond}": cursor.last_id})
     )
@@ -180,31 +185,49 @@ def _sort_value(field: str, row: BookRow) -> str | float:
     return row.title
 
 
+def _edge_cursor(sort: str, row: BookRow, *, backward: bool = False) -> str:
+    """Return the cursor that continues after ``row`` (before it, when ``backward``)."""
+    field, _ = _sort_field(sort)
+    return encode_cursor(
+        sort=sort, value=_sort_value(field, row), last_id=row.id, backward=backward
+    )
+
+
 @query_budget(BOOK_ROW)
 def list_books(
     *, filters: BookFilters, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
 ) -> BookPage:
-    """Return one page of books matching ``filters``, and the cursor of the next page.
+    """Return one page of books matching ``filters``, and the cursors of its neighbours.
 
-    2 queries (books with author, publisher and review aggregates; their tags). Raises
-    ``InvalidCursor`` for a cursor that is malformed, altered or made for another sort.
+    2 queries (books with author, publisher and review aggregates; their tags), in either
+    direction: a backward cursor (a page's ``prev_cursor``) reads the ``limit`` rows before its
+    row in reverse order and returns them in sort order. Raises ``InvalidCursor`` for a cursor
+    that is malformed, altered or made for another sort.
 
     Example::
 
         page = list_books(filters=BookFilters(tag="poetry", sort="-price"), limit=20)
         more = list_books(filters=BookFilters(tag="poetry", sort="-price"), cursor=page.next_cursor)
+        back = list_books(filters=BookFilters(tag="poetry", sort="-price"), cursor=more.prev_cursor)
     """
     books = sorted_books(filters)
-    if cursor is not None:
-        books = _after(books, filters.sort, decode_cursor(cursor, sort=filters.sort))
-    rows = fetch_all(BOOK_ROW, books[: limit + 1])
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        field, _ = _sort_field(filters.sort)
-        value = _sort_value(field, last)
-        next_cursor = encode_cursor(sort=filters.sort, value=value, last_id=last.id)
-    return BookPage(items=tuple(rows[:limit]), next_cursor=next_cursor)
+    position = None if cursor is None else decode_cursor(cursor, sort=filters.sort)
+    if position is not None:
+        books = _beyond(books, filters.sort, position)
+    backward = position is not None and position.backward
+    rows = fetch_all(BOOK_ROW, (books.reverse() if backward else books)[: limit + 1])
+    more_beyond = len(rows) > limit  # one row past the page, in the direction read
+    items = rows[:limit][::-1] if backward else rows[:limit]
+    # Coming from a cursor, rows exist on the side it came from (its own row, at least).
+    more_after = more_beyond if not backward else True
+    more_before = more_beyond if backward else position is not None
+    return BookPage(
+        items=tuple(items),
+        next_cursor=_edge_cursor(filters.sort, items[-1]) if more_after and items else None,
+        prev_cursor=(
+            _edge_cursor(filters.sort, items[0], backward=True) if more_before and items else None
+        ),
+    )
 
 
 @query_budget(1)

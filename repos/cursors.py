@@ -1,13 +1,14 @@
-"""Opaque, signed keyset cursors: "continue after the row with this sort value and this id".
+"""Opaque, signed keyset cursors: "continue after (or before) the row with this value and id".
 
 A cursor is ``<urlsafe base64 of JSON>.<signature>``. The JSON names the sort it belongs to,
 so a cursor from one sort cannot be replayed on another; the signature (salted HMAC of the
-project's SECRET_KEY) makes a hand-edited cursor an error rather than a silent jump.
+project's SECRET_KEY) makes a hand-edited cursor an error rather than a silent jump. A
+*backward* cursor (the previous-page link) reads the rows before its row instead of after.
 
 Example::
 
     token = encode_cursor(sort="price", value="12.50", last_id=42)
-    decode_cursor(token, sort="price")  # -> Cursor(value="12.50", last_id=42)
+    decode_cursor(token, sort="price")  # -> Cursor(value="12.50", last_id=42, backward=False)
 """
 
 import base64
@@ -31,19 +32,30 @@ class InvalidCursor(ValueError):
 
 @dataclass(frozen=True)
 class Cursor:
-    """A decoded cursor: the sort key value of the last row shown, and its id."""
+    """A decoded cursor: the sort key value and id of the row at the edge of a page shown.
+
+    ``backward`` cursors ask for the rows before that row (the previous page), others for the
+    rows after it (the next page).
+    """
 
     value: str | float
     last_id: int
+    backward: bool = False
 
 
 def _sign(payload: str) -> str:
     return salted_hmac(SALT, payload, algorithm="sha256").hexdigest()[:32]
 
 
-def encode_cursor(*, sort: str, value: str | float, last_id: int) -> str:
-    """Return the opaque cursor that continues after (``value``, ``last_id``) in ``sort``."""
-    data = json.dumps({"s": sort, "v": value, "id": last_id}, separators=(",", ":"))
+def encode_cursor(*, sort: str, value: str | float, last_id: int, backward: bool = False) -> str:
+    """Return the opaque cursor that continues after (``value``, ``last_id``) in ``sort``.
+
+    With ``backward``, the cursor continues *before* that row, towards the first page.
+    """
+    fields: dict[str, object] = {"s": sort, "v": value, "id": last_id}
+    if backward:  # forward cursors keep their old form, so links made before stay valid
+        fields["b"] = True
+    data = json.dumps(fields, separators=(",", ":"))
     payload = base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
     return f"{payload}.{_sign(payload)}"
 
@@ -71,4 +83,8 @@ def decode_cursor(token: str, *, sort: str) -> Cursor:
         raise InvalidCursor("it has no row id")
     if not isinstance(value, str | float | int) or isinstance(value, bool):
         raise InvalidCursor("it has no sort value")
-    return Cursor(value=float(value) if isinstance(value, int) else value, last_id=last_id)
+    backward = data.get("b", False)
+    if not isinstance(backward, bool):
+        raise InvalidCursor("its direction is not readable")
+    number = float(value) if isinstance(value, int) else value
+    return Cursor(value=number, last_id=last_id, backward=backward)

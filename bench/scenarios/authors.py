@@ -1,32 +1,40 @@
-"""Scenario 3: an author's page (the 10 latest books, each with its tags) for many authors.
+"""Scenario 3: the bookstore's author page, for many authors.
 
-The argument is a list of author ids; each variant loads one page per id, as a view would.
+The argument is a list of author ids; each variant loads one page per id, as the view does. A
+page is the bookstore's ``AuthorDetail`` (``dtos/authors.py``): the author, their book count,
+and their 10 latest books, each with its price and tag names.
+
+The layer is the bookstore's repository function ``repos.authors.get_author`` itself; its
+NamedTuple and instances variants run the same body over a twin plan (see
+:mod:`bench.scenarios.twins`).
 """
 
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django_readers import pairs, specs
 
 from bench.harness import Record, Variant, page_variants
-from bench.scenarios import plans
-from bench.scenarios.common import AUTHOR, BOOK, BOOK_TAGS, TAG, day, fetchall
+from bench.scenarios.common import AUTHOR, BOOK, BOOK_TAGS, TAG, fetch_pages, records
+from bench.scenarios.twins import layer_pages
 from bookstore.models import Author, Book
+from repos.authors import AUTHOR_DETAIL, LATEST_BOOKS, get_author
 
-LATEST = plans.LATEST_BOOKS
-BOOK_ORDER = ("-published", "id")  # the layer appends the primary key to every order
+BOOK_ORDER = ("-published", "-id")
+_BOOK_FIELDS = ("id", "title", "price", "published")
 
 
-def _page(author: Author, books: list[Book]) -> dict[str, Any]:
+def _page(author: Author, book_count: int, books: list[Book]) -> dict[str, Any]:
+    """Return an ``AuthorDetail``-shaped dict; reads each book's tags from ``book.tags``."""
     return {
         "id": author.id,
         "name": author.name,
+        "birth_year": author.birth_year,
+        "book_count": book_count,
         "books": [
             {
-                "id": book.id,
-                "title": book.title,
-                "published": book.published,
+                **{key: getattr(book, key) for key in _BOOK_FIELDS},
                 "tags": [tag.name for tag in book.tags.all()],
             }
             for book in books
@@ -35,34 +43,41 @@ def _page(author: Author, books: list[Book]) -> dict[str, Any]:
 
 
 def naive(ids: list[int]) -> list[dict[str, Any]]:
-    """``get()``, a sliced related manager, then each book's tags: 2 + 1 per book queries."""
-    return [
-        _page(author, list(author.books.order_by(*BOOK_ORDER)[:LATEST]))
-        for author in (Author.objects.get(pk=pk) for pk in ids)
-    ]
+    """``get()``, a count, a sliced related manager, each book's tags: 3 + 1 per book queries."""
+    pages = []
+    for pk in ids:
+        author = Author.objects.get(pk=pk)
+        latest = list(author.books.order_by(*BOOK_ORDER)[:LATEST_BOOKS])
+        pages.append(_page(author, author.books.count(), latest))
+    return pages
 
 
 def hand_tuned(ids: list[int]) -> list[dict[str, Any]]:
-    """A sliced ``Prefetch`` of books with their tags prefetched: 3 queries a page."""
+    """A count annotation and a sliced ``Prefetch`` of books with their tags: 3 queries a page."""
     latest = Prefetch(
         "books",
-        queryset=Book.objects.order_by(*BOOK_ORDER).prefetch_related("tags")[:LATEST],
+        queryset=Book.objects.order_by(*BOOK_ORDER).prefetch_related("tags")[:LATEST_BOOKS],
         to_attr="latest",
     )
-    queryset = Author.objects.prefetch_related(latest)
-    return [_page(author, author.latest) for author in (queryset.get(pk=pk) for pk in ids)]
+    queryset = Author.objects.annotate(book_count=Count("books")).prefetch_related(latest)
+    return [
+        _page(author, author.book_count, author.latest)
+        for author in (queryset.get(pk=pk) for pk in ids)
+    ]
 
 
 READERS_PREPARE, READERS_PROJECT = specs.process(
     [
         "id",
         "name",
+        "birth_year",
+        {"book_count": pairs.annotate(book_count=Count("books"))},
         {
             "books": pairs.reverse_relationship(
                 "books",
                 "author",
-                Book.objects.order_by(*BOOK_ORDER)[:LATEST],
-                specs.process(["id", "title", "published", {"tags": ["name"]}]),
+                Book.objects.order_by(*BOOK_ORDER)[:LATEST_BOOKS],
+                specs.process([*_BOOK_FIELDS, {"tags": ["name"]}]),
                 to_attr="latest_books",  # Django needs to_attr for a sliced Prefetch
             )
         },
@@ -75,71 +90,67 @@ def readers(ids: list[int]) -> list[dict[str, Any]]:
     return [READERS_PROJECT(READERS_PREPARE(Author.objects.filter(pk=pk)).get()) for pk in ids]
 
 
-FLOOR_AUTHOR = f"SELECT id, name FROM {AUTHOR} WHERE id = %s"  # noqa: S608 (model metadata)
-_LATEST_BOOKS = f"""
-    SELECT id FROM {BOOK} WHERE author_id = %s ORDER BY published DESC, id LIMIT {LATEST}
-"""  # noqa: S608
-FLOOR_BOOKS = f"""
-    SELECT id, title, published FROM {BOOK} WHERE author_id = %s
-    ORDER BY published DESC, id LIMIT {LATEST}
-"""  # noqa: S608
+FLOOR_AUTHOR = f"""
+    SELECT a.id, a.name, a.birth_year, (SELECT COUNT(*) FROM {BOOK} b WHERE b.author_id = a.id)
+    FROM {AUTHOR} a WHERE a.id = %s
+"""  # noqa: S608 (table names from model metadata)
+_LATEST = f"""
+    FROM {BOOK} WHERE author_id = %s ORDER BY published DESC, id DESC LIMIT {LATEST_BOOKS}
+"""
+FLOOR_BOOKS = f"SELECT {', '.join(_BOOK_FIELDS)} {_LATEST}"
 FLOOR_TAGS = f"""
     SELECT bt.book_id, t.name FROM {BOOK_TAGS} bt INNER JOIN {TAG} t ON t.id = bt.tag_id
-    WHERE bt.book_id IN ({_LATEST_BOOKS}) ORDER BY t.name
+    WHERE bt.book_id IN (SELECT id {_LATEST}) ORDER BY t.name
 """  # noqa: S608
 
 
 def floor(ids: list[int]) -> list[tuple[Any, ...]]:
     """Three hand-written queries a page through the cursor, ``fetchall()`` only."""
-    return [
-        (fetchall(FLOOR_AUTHOR, (pk,)), fetchall(FLOOR_BOOKS, (pk,)), fetchall(FLOOR_TAGS, (pk,)))
-        for pk in ids
-    ]
+    return fetch_pages(ids, (FLOOR_AUTHOR, FLOOR_BOOKS, FLOOR_TAGS))
 
 
 # -- records (untimed) -----------------------------------------------------------------------
 
 
-def _book(value: Any) -> Record:
-    if isinstance(value, dict):
-        tags = tuple(t if isinstance(t, str) else t["name"] for t in value["tags"])
-        return (value["id"], value["title"], day(value["published"]), tags)
-    return (value.id, value.title, day(value.published), tuple(value.tags))
-
-
-def _from_pages(output: object) -> list[Record]:
+def _from_readers(output: object) -> list[Record]:
     assert isinstance(output, list)
-    return [(p["id"], p["name"], tuple(_book(b) for b in p["books"])) for p in output]
-
-
-def _from_dtos(output: object) -> list[Record]:
-    assert isinstance(output, list)
-    return [(d.id, d.name, tuple(_book(b) for b in d.books)) for d in output]
+    return records(
+        {
+            **page,
+            "books": [
+                {**book, "tags": [tag["name"] for tag in book["tags"]]} for book in page["books"]
+            ],
+        }
+        for page in output
+    )
 
 
 def _from_floor(output: object) -> list[Record]:
     assert isinstance(output, list)
-    records: list[Record] = []
-    for (author,), books, tag_rows in output:
+    pages = []
+    for ((author_id, name, birth_year, book_count),), book_rows, tag_rows in output:
         tags: defaultdict[int, list[str]] = defaultdict(list)
-        for book_id, name in tag_rows:
-            tags[book_id].append(name)
-        pages = tuple((i, title, day(published), tuple(tags[i])) for i, title, published in books)
-        records.append((author[0], author[1], pages))
-    return records
+        for book_id, tag in tag_rows:
+            tags[book_id].append(tag)
+        books = [dict(zip(_BOOK_FIELDS, row, strict=True)) for row in book_rows]
+        pages.append(
+            {
+                "id": author_id,
+                "name": name,
+                "birth_year": birth_year,
+                "book_count": book_count,
+                "books": [{**book, "tags": tags[book["id"]]} for book in books],
+            }
+        )
+    return records(pages)
 
 
 def variants() -> list[Variant]:
     """Return the scenario's variants, the floor first (the reference for records)."""
-    layers = {
-        "layer": plans.AUTHOR_DETAIL,
-        "layer_tuple": plans.AUTHOR_DETAIL_TUPLE,
-        "layer_instances": plans.AUTHOR_DETAIL_INSTANCES,
-    }
     return [
         Variant("floor", floor, _from_floor),
-        Variant("naive", naive, _from_pages),
-        Variant("hand_tuned", hand_tuned, _from_pages),
-        Variant("readers", readers, _from_pages),
-        *page_variants(layers, Author.objects.all(), _from_dtos),
+        Variant("naive", naive, records),
+        Variant("hand_tuned", hand_tuned, records),
+        Variant("readers", readers, _from_readers),
+        *page_variants(layer_pages(get_author, AUTHOR_DETAIL, Author.objects.all()), records),
     ]

@@ -33,6 +33,7 @@ from bookstore.models import (
     Tag,
 )
 from bookstore.seeding import vocabulary as words
+from bookstore.seeding.wording import plural, unique_names, with_article
 
 BOOKS_PER_AUTHOR = 8
 BOOKS_PER_PUBLISHER = 50
@@ -156,12 +157,13 @@ class Seeder:
             yield Author(name=self._person_name(), birth_year=born)
 
     def _publishers(self) -> Iterator[Publisher]:
+        # Unique names, also against publishers an earlier run wrote (seeding adds rows).
+        taken = set(Publisher.objects.values_list("name", flat=True))
+        names = unique_names(
+            self.rng, words=words.PUBLISHER_WORDS, suffixes=words.PUBLISHER_SUFFIXES, taken=taken
+        )
         for _ in range(self.n_publishers):
-            name = (
-                f"{self.rng.choice(words.PUBLISHER_WORDS)} "
-                f"{self.rng.choice(words.PUBLISHER_SUFFIXES)}"
-            )
-            yield Publisher(name=name, country=self.rng.choice(words.COUNTRIES))
+            yield Publisher(name=next(names), country=self.rng.choice(words.COUNTRIES))
 
     def _customers(self) -> Iterator[Customer]:
         start = Customer.objects.count()
@@ -172,10 +174,16 @@ class Seeder:
 
     def _title(self) -> str:
         pattern = self.rng.choice(words.TITLE_PATTERNS)
+        adjective = self.rng.choice(words.TITLE_ADJECTIVES)
+        noun = self.rng.choice(words.TITLE_NOUNS)
+        # Never "The River and the River": the second noun is drawn from the others.
+        others = [other for other in words.TITLE_NOUNS if other != noun]
         return pattern.format(
-            adj=self.rng.choice(words.TITLE_ADJECTIVES),
-            noun=self.rng.choice(words.TITLE_NOUNS),
-            noun2=self.rng.choice(words.TITLE_NOUNS),
+            adj=adjective,
+            a_adj=with_article(adjective),
+            noun=noun,
+            nouns=plural(noun),
+            noun2=self.rng.choice(others),
             name=self.rng.choice(words.FIRST_NAMES),
         )
 

@@ -16,12 +16,19 @@ LAST_NAMES = (
     "Weber", "Wong", "Yilmaz", "Zhang",
 )  # fmt: skip
 
+# 30 words x 10 suffixes = 300 distinct names: one for each of the generator's
+# MAX_PUBLISHERS publishers.
 PUBLISHER_WORDS = (
     "Harbor", "Lantern", "Meridian", "North", "Oak", "Paper", "Quill", "River", "Stone",
     "Summit", "Willow", "Atlas", "Beacon", "Cedar", "Falcon", "Granite", "Ivy", "Juniper",
+    "Kestrel", "Linden", "Maple", "Orchid", "Pine", "Raven", "Sparrow", "Thistle", "Tidewater",
+    "Vale", "Wren", "Yew",
 )  # fmt: skip
 
-PUBLISHER_SUFFIXES = ("Press", "Books", "House", "Publishing", "Editions")
+PUBLISHER_SUFFIXES = (
+    "Press", "Books", "House", "Publishing", "Editions", "Media", "Publishers", "Imprints",
+    "Review", "Library",
+)  # fmt: skip
 
 COUNTRIES = (
     "Argentina", "Brazil", "Canada", "France", "Germany", "India", "Italy", "Japan", "Kenya",
@@ -50,12 +57,14 @@ TITLE_NOUNS = (
     "Station", "Library", "Map",
 )  # fmt: skip
 
+# {a_adj} is the adjective with its indefinite article ("An Endless", "A Quiet"); {nouns} is
+# the noun's plural ("Cities"); {noun2} is always a different noun from {noun}.
 TITLE_PATTERNS = (
     "The {adj} {noun}",
     "{noun} of {name}",
-    "A {adj} {noun}",
+    "{a_adj} {noun}",
     "The {noun} and the {noun2}",
-    "{adj} {noun}s",
+    "{adj} {nouns}",
 )
 
 REVIEW_OPENINGS = (

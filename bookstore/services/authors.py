@@ -1,7 +1,8 @@
 """Rules about authors and their books, over DTOs.
 
-``author_name_length`` and ``process_author_books`` are the seed article's examples made
-safe: given a model instance they could query on any attribute; given a DTO they cannot.
+``author_name_length`` and ``process_author_books`` are the pitfalls report's functions made
+safe (docs/pitfalls.md): given a model instance they could query on any attribute; given a DTO
+they cannot.
 """
 
 from collections import Counter

@@ -5,6 +5,7 @@ import json
 import pytest
 from django.test import Client
 
+from bookstore.presentation import NO_SUCH_ID, NO_SUCH_NAME
 from repos.cursors import encode_cursor
 from tests.bookstore.data import make_book, seed
 
@@ -12,12 +13,15 @@ pytestmark = pytest.mark.django_db
 
 HUGE_ID = "9" * 30
 LONG = "x" * 201
+NO_BOOK = NO_SUCH_ID.format(noun="book", value=999999)
+NO_HUGE_BOOK = NO_SUCH_ID.format(noun="book", value=HUGE_ID)
+NO_AUTHOR = NO_SUCH_ID.format(noun="author", value=999999)
 
 PAGE_CASES = [
-    ("/books/999999/", 404, "Book matching"),
-    (f"/books/{HUGE_ID}/", 404, "does not exist"),
-    ("/authors/999999/", 404, "Author matching"),
-    ("/tags/no-such-tag/", 404, "Tag matching"),
+    ("/books/999999/", 404, NO_BOOK),
+    (f"/books/{HUGE_ID}/", 404, NO_HUGE_BOOK),
+    ("/authors/999999/", 404, NO_AUTHOR),
+    ("/tags/no-such-tag/", 404, NO_SUCH_NAME.format(noun="tag", value="no-such-tag")),
     ("/authors/?page=abc", 400, "page must be a whole number"),
     ("/authors/?page=0", 400, "page must be a whole number"),
     ("/authors/?page=99", 404, "past the last page"),
@@ -46,11 +50,11 @@ def test_pages_answer_bad_input_with_a_message(
 
 
 API_CASES = [
-    ("/api/books/999999", 404, "Book matching"),
-    (f"/api/books/{HUGE_ID}", 404, "does not exist"),
-    ("/api/books/0", 404, "does not exist"),
+    ("/api/books/999999", 404, NO_BOOK),
+    (f"/api/books/{HUGE_ID}", 404, NO_HUGE_BOOK),
+    ("/api/books/0", 404, NO_SUCH_ID.format(noun="book", value=0)),
     ("/api/books/abc", 400, "book_id"),
-    ("/api/authors/999999", 404, "Author matching"),
+    ("/api/authors/999999", 404, NO_AUTHOR),
     ("/api/authors?page=abc", 400, "page"),
     ("/api/authors?page=99", 404, "past the last page"),
     ("/api/books?page=abc&cursor=abc", 400, "Invalid cursor"),

@@ -1,5 +1,7 @@
 """``manage.py seed``: deterministic, realistic, constant memory."""
 
+import random
+import re
 import tracemalloc
 from typing import Any
 
@@ -9,6 +11,7 @@ from django.db.models import Count
 
 from bookstore.models import Author, Book, Customer, Publisher, Review, Stock, Tag
 from bookstore.seeding.generator import isbn13
+from bookstore.seeding.wording import plural, unique_names, with_article
 
 pytestmark = pytest.mark.django_db
 # --reset truncates tables; PostgreSQL refuses that inside the transaction a plain django_db
@@ -107,3 +110,54 @@ def test_peak_memory_does_not_grow_with_the_number_of_books() -> None:
     small = peak_traced_bytes(1_000)
     large = peak_traced_bytes(8_000)
     assert large <= 1.5 * small, f"peak {large} B for 8,000 books vs {small} B for 1,000"
+
+
+def test_titles_use_plurals_articles_and_two_different_nouns() -> None:
+    seed(1500, 3)
+    titles = list(Book.objects.values_list("title", flat=True))
+    plurals = [title for title in titles if title.endswith(("ies", "es", "s"))]
+    assert any(title.endswith(("Cities", "Libraries")) for title in plurals)
+    assert not [title for title in titles if re.search(r"[^aeiou]ys\b", title)]
+    with_a = [title for title in titles if title.startswith(("A ", "An "))]
+    assert any(title.startswith("An Endless") for title in with_a)
+    assert not [title for title in with_a if re.match(r"A [AEIOU]|An [^AEIOU]", title)]
+    pairs = [re.fullmatch(r"The (\w+) and the (\w+)", title) for title in titles]
+    assert not [pair[0] for pair in pairs if pair and pair[1] == pair[2]]
+
+
+def test_publisher_names_are_unique_also_across_runs() -> None:
+    seed(2000, 1)
+    seed(2000, 2)
+    names = list(Publisher.objects.values_list("name", flat=True))
+    assert len(names) == 80
+    assert len(set(names)) == len(names)
+
+
+@pytest.mark.parametrize(
+    ("noun", "expected"),
+    [
+        ("City", "Cities"),
+        ("Library", "Libraries"),
+        ("Day", "Days"),
+        ("Box", "Boxes"),
+        ("Church", "Churches"),
+        ("Map", "Maps"),
+    ],
+)
+def test_plural(noun: str, expected: str) -> None:
+    assert plural(noun) == expected
+
+
+def test_with_article() -> None:
+    assert with_article("Endless") == "An Endless"
+    assert with_article("Quiet") == "A Quiet"
+
+
+def test_unique_names_number_the_names_once_every_pair_is_used() -> None:
+    names = unique_names(random.Random(0), words=["Oak"], suffixes=["Press", "Books"], taken=[])
+    first = {next(names), next(names)}
+    assert first == {"Oak Press", "Oak Books"}
+    assert {next(names), next(names)} == {"Oak Press 2", "Oak Books 2"}
+    taken = ["Oak Press", "Oak Books"]
+    rest = unique_names(random.Random(0), words=["Oak"], suffixes=["Press", "Books"], taken=taken)
+    assert next(rest).endswith(" 2")

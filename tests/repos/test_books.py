@@ -56,6 +56,14 @@ def walk(filters: BookFilters, *, limit: int) -> list[BookRow]:
             ),
             2,
         ),
+        (
+            "list_books, previous page",
+            lambda p: list_books(
+                filters=BookFilters(sort="-rating"),
+                cursor=encode_cursor(sort="-rating", value=2.5, last_id=p.book_id, backward=True),
+            ),
+            2,
+        ),
         ("get_book", lambda p: get_book(p.book_id), 3),
         ("count_books", lambda p: count_books(filters=BookFilters(q="the")), 1),
         ("book_exists", lambda p: book_exists(filters=BookFilters(tag="poetry")), 1),
@@ -103,6 +111,24 @@ def test_pages_cover_every_book_once_in_the_sort_order(sort: SortKey) -> None:
             return (value, row.id)
 
         assert walked == sorted(walked, key=key, reverse=reverse)
+
+
+@pytest.mark.parametrize("sort", SORT_KEYS)
+def test_previous_links_walk_back_through_the_same_pages(sort: SortKey) -> None:
+    seed(40)
+    filters = BookFilters(sort=sort)
+    forward = [list_books(filters=filters, limit=7)]
+    while forward[-1].next_cursor is not None:
+        forward.append(list_books(filters=filters, cursor=forward[-1].next_cursor, limit=7))
+    assert forward[0].prev_cursor is None
+    backward = [forward[-1]]
+    while backward[-1].prev_cursor is not None:
+        backward.append(list_books(filters=filters, cursor=backward[-1].prev_cursor, limit=7))
+    assert [page.items for page in backward] == [page.items for page in reversed(forward)]
+    assert len(forward) == 6  # 40 books, 7 a page
+    # Back on the first page, its next link leads to the second page again.
+    second = list_books(filters=filters, cursor=backward[-1].next_cursor, limit=7)
+    assert second.items == forward[1].items
 
 
 def test_every_sort_key_is_covered() -> None:

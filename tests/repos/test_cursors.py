@@ -1,14 +1,38 @@
 """Keyset cursors: opaque, signed, bound to one sort."""
 
+import base64
+import json
+
 import pytest
 
-from repos.cursors import InvalidCursor, decode_cursor, encode_cursor
+from repos.cursors import InvalidCursor, _sign, decode_cursor, encode_cursor
 
 
 def test_a_cursor_round_trips() -> None:
     token = encode_cursor(sort="-price", value="12.50", last_id=42)
     cursor = decode_cursor(token, sort="-price")
     assert (cursor.value, cursor.last_id) == ("12.50", 42)
+
+
+def test_a_backward_cursor_round_trips_and_a_forward_one_keeps_its_old_form() -> None:
+    back = decode_cursor(
+        encode_cursor(sort="title", value="M", last_id=7, backward=True), sort="title"
+    )
+    assert (back.value, back.last_id, back.backward) == ("M", 7, True)
+    forward = encode_cursor(sort="title", value="M", last_id=7)
+    assert decode_cursor(forward, sort="title").backward is False
+    assert json.loads(base64.urlsafe_b64decode(forward.split(".")[0] + "==")) == {
+        "s": "title",
+        "v": "M",
+        "id": 7,
+    }
+
+
+def test_a_signed_cursor_with_an_unreadable_direction_is_refused() -> None:
+    data = json.dumps({"s": "title", "v": "M", "id": 7, "b": "yes"}).encode()
+    payload = base64.urlsafe_b64encode(data).decode().rstrip("=")
+    with pytest.raises(InvalidCursor, match="direction"):
+        decode_cursor(f"{payload}.{_sign(payload)}", sort="title")
 
 
 def test_a_float_value_round_trips_exactly() -> None:

@@ -1,4 +1,4 @@
-"""``manage.py pitfalls``: run each ORM pitfall of the seed article on this database, measured.
+"""``manage.py pitfalls``: run each classic Django ORM pitfall on this database, measured.
 
 For each pitfall it runs the naive code, plain-Django fixes where they teach something, and the
 layer's way, and prints each one's query count, time (best of ``--repeat`` runs) and, where
@@ -48,7 +48,7 @@ def pitfalls(limit: int) -> list[Pitfall]:
     top_author = authors.values_list("id", flat=True).first() or 0
     good = Review.objects.filter(rating__gte=4)
 
-    def name_length_of_model(book: Book) -> int:  # the seed's function, given a model
+    def name_length_of_model(book: Book) -> int:  # the service's function, given a model
         return len(book.author.name)
 
     def name_lengths_of_dtos() -> int:
@@ -227,7 +227,7 @@ def _rows(books: Iterable[Book]) -> int:
 
 
 class Command(BaseCommand):
-    help = "Run the ORM pitfalls of the seed article on this database: naive vs the layer."
+    help = "Run the classic Django ORM pitfalls on this database: naive vs the layer."
 
     @override
     def add_arguments(self, parser: CommandParser) -> None:

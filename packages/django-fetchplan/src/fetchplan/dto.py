@@ -13,10 +13,17 @@ with all three and the way to fix it. Narrow a ``X | NotLoaded`` field with ``is
     else:
         total = len(book.reviews)
 
+Strict: reading an attribute, indexing, iterating, ``len()``, ``in``, ``bool()``, ``str()``,
+``format()`` / f-strings, and ``==`` / ``!=`` against anything but another ``NotLoaded`` all
+raise (so a template's ``{{ book.reviews }}`` fails instead of printing a placeholder, and
+``book.reviews == ()`` cannot quietly be False). ``repr()``, hashing, copying and pickling
+work, so debuggers, logs of ``repr`` and caches keep working.
+
 JSON: a NotLoaded field is *omitted* from ``model_dump()`` / ``model_dump_json()`` (an API
 client cannot tell "not loaded" from "empty" otherwise), and such fields are not listed as
-required in the JSON schema. All NotLoaded values compare equal: two DTOs that both lack a
-relation are equal.
+required in the JSON schema. All NotLoaded values compare equal, and :class:`DTO` compares
+field by field without touching them: two DTOs that both lack a relation are equal, a DTO that
+lacks it and one that has it are not.
 """
 
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, override
@@ -70,7 +77,21 @@ class NotLoaded:
 
     @override
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, NotLoaded)
+        if not isinstance(other, NotLoaded):
+            self.fail(f"comparing it with {type(other).__name__}")
+        return True
+
+    @override
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    @override
+    def __str__(self) -> str:
+        self.fail("str()")
+
+    @override
+    def __format__(self, format_spec: str) -> str:
+        self.fail("formatting it (format() or an f-string)")
 
     @override
     def __hash__(self) -> int:
@@ -164,6 +185,14 @@ class DTO(BaseModel):
         frozen=True, extra="forbid", json_schema_extra=_drop_not_loaded_from_required
     )
 
+    @override
+    def __eq__(self, other: object) -> bool:
+        # NotLoaded refuses `==` against a value; pydantic's comparison would ask it. A field
+        # loaded on one side and not on the other makes the DTOs unequal, without asking.
+        if isinstance(other, DTO) and _not_loaded_fields(self) != _not_loaded_fields(other):
+            return False
+        return super().__eq__(other)
+
     @model_serializer(mode="wrap")
     def _omit_not_loaded(self, handler: Any) -> Any:
         data = handler(self)
@@ -172,3 +201,8 @@ class DTO(BaseModel):
                 if isinstance(value, NotLoaded):
                     data.pop(name, None)
         return data
+
+
+def _not_loaded_fields(dto: DTO) -> frozenset[str]:
+    """Return the names of ``dto``'s fields that hold ``NotLoaded``."""
+    return frozenset(name for name, value in dto.__dict__.items() if isinstance(value, NotLoaded))

@@ -188,16 +188,18 @@ def test_the_recorder_names_the_project_line_of_each_query(outcome: Outcome) -> 
         assert (lineno, function) == (line, "list_pets")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs lib-validation: plans are validated at first compile (issue 10, part B)",
-)
 def test_a_wrongly_typed_plan_in_a_function_raises_at_its_first_fetch(outcome: Outcome) -> None:
     result = outcome.data["wrong_plan_in_a_function"]
     assert "returned" not in result, f"DTOs were built: {result.get('returned')}"
     assert result["raised"] == "PlanError"
-    assert "wrong pet card (in a function)" in result["message"]
-    assert "clinic/reports.py:" in result["message"]
+    reports = outcome.installed.project / "clinic" / "reports.py"
+    line = next(
+        number
+        for number, text in enumerate(reports.read_text().splitlines(), start=1)
+        if "plan = Plan(Pet, WrongPetCard" in text
+    )
+    assert f"'wrong pet card (in a function)' (clinic/reports.py:{line})" in result["message"]
+    assert "fetchplan.E003 WrongPetCard.name" in result["message"]
 
 
 def test_the_readme_shows_what_the_service_and_not_loaded_do(outcome: Outcome) -> None:

@@ -28,5 +28,16 @@ ROOT_URLCONF = "fetchplan_tests.observe.urls"
 
 TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}]
 
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", "sqlite://:memory:"))}
+DATABASES = {
+    "default": dj_database_url.parse(os.environ.get("DATABASE_URL", "sqlite://:memory:")),
+    # A second database, for the engine tests that pass `using=` or a queryset's `.using()`.
+    # Its backend quotes names with backticks, so SQL compiled for it differs from SQL compiled
+    # for "default" on both test runs (SQLite and PostgreSQL). Tables are made from the models
+    # (no migrations): only the tests that ask for it (`databases=[..., "other"]`) create it.
+    "other": {
+        "ENGINE": "fetchplan_tests.testapp.backtick_sqlite",
+        "NAME": ":memory:",
+        "TEST": {"MIGRATE": False},
+    },
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -9,7 +9,7 @@ Both strategies run the same tree: the values strategy reads ``values()`` keys
 """
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import Any
@@ -65,6 +65,8 @@ class Node:
     """(DTO field, relation name, nested node, nullable)."""
     manys: list[ManyEdge] = field(default_factory=list)
     missing: list[tuple[str, NotLoaded]] = field(default_factory=list)
+    trusted: bool = True
+    """Build this node's DTOs without validation: the checks proved every field exact."""
     # Positions in the query's row tuples, set by lay_out() once the node tree is complete.
     keys: list[str] = field(default_factory=list)
     """The ``values_list()`` keys of this node's query (query roots only)."""
@@ -117,9 +119,13 @@ class Node:
         return sorted(paths)
 
 
-def compile_plan(plan: Plan[Any, Any]) -> Node:
-    """Resolve ``plan`` as the root of a query; raise PlanError if it does not fit its model."""
-    root = _compile(plan, prefix="", query_root=True)
+def compile_plan(plan: Plan[Any, Any], *, unproven: Collection[Plan[Any, Any]] = ()) -> Node:
+    """Resolve ``plan`` as the root of a query; raise PlanError if it does not fit its model.
+
+    ``unproven`` are the plans (``plan`` or nested ones) whose DTOs must be validated when
+    built, because the checks could not prove each field's type exactly.
+    """
+    root = _compile(plan, prefix="", query_root=True, unproven=unproven)
     lay_out(root, [])
     return root
 
@@ -150,8 +156,10 @@ def _getter(positions: list[int]) -> Callable[[Sequence[Any]], Sequence[Any]]:
     return getter
 
 
-def _compile(plan: Plan[Any, Any], *, prefix: str, query_root: bool) -> Node:
-    node = Node(plan=plan, model=plan.model, prefix=prefix)
+def _compile(
+    plan: Plan[Any, Any], *, prefix: str, query_root: bool, unproven: Collection[Plan[Any, Any]]
+) -> Node:
+    node = Node(plan=plan, model=plan.model, prefix=prefix, trusted=plan not in unproven)
     dto_fields = field_types(plan.dto)
     for name in plan.relations:
         if name not in dto_fields:
@@ -161,11 +169,12 @@ def _compile(plan: Plan[Any, Any], *, prefix: str, query_root: bool) -> Node:
             raise plan_error(plan, f"field source {name!r} has no field on {plan.dto.__name__}")
     for name, annotation in dto_fields.items():
         relation = plan.relations.get(name)
+        source = plan.fields.get(name)
         if isinstance(relation, One):
-            _add_one(node, name, relation)
+            _add_one(node, name, relation, unproven)
         elif isinstance(relation, Many):
-            node.manys.append(_many_edge(plan, name, relation))
-        elif name in plan.fields and isinstance(plan.fields[name], BaseExpression):
+            node.manys.append(_many_edge(plan, name, relation, unproven))
+        elif isinstance(source, BaseExpression):
             if not query_root:
                 raise plan_error(
                     plan,
@@ -173,24 +182,17 @@ def _compile(plan: Plan[Any, Any], *, prefix: str, query_root: bool) -> Node:
                     "relation; annotate on the root plan instead",
                 )
             alias = ANNOTATION_PREFIX + name
-            expression = plan.fields[name]
-            assert isinstance(expression, BaseExpression)
-            node.annotations[alias] = expression
+            node.annotations[alias] = source
             node.annotated.append((name, alias))
-        elif (
-            name not in plan.fields
-            and mentions_not_loaded(annotation)
-            and _is_relation(plan.model, name)
-        ):
+        elif source is None and mentions_not_loaded(annotation) and _is_relation(plan.model, name):
             node.missing.append((name, NotLoaded(plan.dto.__name__, name, plan.label)))
         else:
-            source = plan.fields.get(name, name)
-            assert isinstance(source, str)
-            node.scalars.append((name, canonical_path(plan.model, source, plan)))
+            path = name if source is None else source
+            node.scalars.append((name, canonical_path(plan.model, path, plan)))
     return node
 
 
-def _add_one(node: Node, name: str, relation: One) -> None:
+def _add_one(node: Node, name: str, relation: One, unproven: Collection[Plan[Any, Any]]) -> None:
     source = relation.source or name
     model_field = get_field(node.plan, node.model, source)
     if not (model_field.many_to_one or model_field.one_to_one):
@@ -205,11 +207,14 @@ def _add_one(node: Node, name: str, relation: One) -> None:
     nullable = bool(getattr(model_field, "null", False)) or isinstance(
         model_field, ForeignObjectRel
     )
-    child = _compile(relation.plan, prefix=f"{node.prefix}{source}__", query_root=False)
+    prefix = f"{node.prefix}{source}__"
+    child = _compile(relation.plan, prefix=prefix, query_root=False, unproven=unproven)
     node.ones.append((name, source, child, nullable))
 
 
-def _many_edge(plan: Plan[Any, Any], name: str, relation: Many) -> ManyEdge:
+def _many_edge(
+    plan: Plan[Any, Any], name: str, relation: Many, unproven: Collection[Plan[Any, Any]]
+) -> ManyEdge:
     source = relation.source or name
     model_field = get_field(plan, plan.model, source)
     if not (model_field.one_to_many or model_field.many_to_many):
@@ -231,7 +236,7 @@ def _many_edge(plan: Plan[Any, Any], name: str, relation: Many) -> ManyEdge:
                 f"Many({relation.plan.label}) fills {source!r}, which leads to "
                 f"{related.__name__}, not {relation.plan.model.__name__}",
             )
-        child = _compile(relation.plan, prefix="", query_root=True)
+        child = _compile(relation.plan, prefix="", query_root=True, unproven=unproven)
     else:
         assert relation.scalar is not None
         relation = replace(relation, scalar=canonical_path(related, relation.scalar, plan))

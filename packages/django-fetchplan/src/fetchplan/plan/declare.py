@@ -1,8 +1,10 @@
 """Declaring a fetch plan: which DTO, from which model, with which fields and relations.
 
 A plan is immutable data; building it runs no query and needs no database. Running it is a
-separate step (:mod:`fetchplan.plan.run`). Every plan registers itself when created, so that the
-system checks (:mod:`fetchplan.plan.checks`) and ``manage.py plans`` see all of them.
+separate step (:mod:`fetchplan.plan.run`). A plan declared at import time registers itself, so
+that the system checks (:mod:`fetchplan.plan.checks`) and ``manage.py plans`` see it (the rule
+is in :mod:`fetchplan.plan.registry`); every plan, registered or not, is checked with the same
+rules the first time it is compiled (:mod:`fetchplan.plan.validate`).
 
 Example::
 
@@ -23,12 +25,21 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import FrameType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, override
 
 from django.db.models import Model, Q
 from django.db.models.expressions import BaseExpression
 
-from fetchplan.plan.errors import BAD_LIMIT, BAD_RELATION
+from fetchplan.plan.errors import (
+    BAD_FILTER,
+    BAD_LIMIT,
+    BAD_MAPPING,
+    BAD_ORDER_BY,
+    BAD_RELATION,
+    BAD_STRATEGY,
+    PlanError,
+)
 
 if TYPE_CHECKING:
     from fetchplan.plan.compile import Node
@@ -76,9 +87,23 @@ class Many:
 
     def __post_init__(self) -> None:
         if (self.plan is None) == (self.scalar is None):
-            raise ValueError(BAD_RELATION.format(got=f"plan={self.plan!r}, scalar={self.scalar!r}"))
-        if self.limit is not None and self.limit < 1:
-            raise ValueError(BAD_LIMIT.format(limit=self.limit))
+            raise PlanError(BAD_RELATION.format(got=f"plan={self.plan!r}, scalar={self.scalar!r}"))
+        limit: object = self.limit
+        if limit is not None and (
+            not isinstance(limit, int) or isinstance(limit, bool) or limit < 1
+        ):
+            raise PlanError(BAD_LIMIT.format(limit=limit))
+        order_by: object = self.order_by
+        if not isinstance(order_by, (tuple, list)) or not all(
+            isinstance(name, str) for name in order_by
+        ):
+            raise PlanError(BAD_ORDER_BY.format(order_by=order_by))
+        object.__setattr__(self, "order_by", tuple(order_by))  # a list would make Many unhashable
+        condition: object = self.filter
+        if condition is not None and not (
+            isinstance(condition, Q) or getattr(condition, "conditional", False) is True
+        ):
+            raise PlanError(BAD_FILTER.format(got=type(condition).__name__))
 
 
 Relation = One | Many
@@ -110,22 +135,29 @@ class Plan(Generic[M, D]):  # noqa: UP046  (invariance, see above)
     declared_at: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "fields", dict(self.fields))
-        object.__setattr__(self, "relations", dict(self.relations))
-        object.__setattr__(self, "strategy", Strategy(self.strategy))
+        for argument in ("fields", "relations"):
+            value: object = getattr(self, argument)
+            if not isinstance(value, Mapping):
+                raise PlanError(BAD_MAPPING.format(argument=argument, got=type(value).__name__))
+            object.__setattr__(self, argument, dict(value))
+        object.__setattr__(self, "strategy", _strategy(self.strategy))
+        site = _declaration_site()
         if not self.declared_at:
-            object.__setattr__(self, "declared_at", _caller_location())
+            object.__setattr__(self, "declared_at", _location(site))
         if not self.name:
-            object.__setattr__(self, "name", f"{self.dto.__name__} from {self.model.__name__}")
-        from fetchplan.plan import registry
+            # getattr: a plan of a non-class must still get a name, for the check that rejects it.
+            dto, model = (getattr(c, "__name__", repr(c)) for c in (self.dto, self.model))
+            object.__setattr__(self, "name", f"{dto} from {model}")
+        if _under_import(site):
+            from fetchplan.plan import registry
 
-        registry.register(self)
+            registry.register(self)
 
     # -- builders: every change returns a new plan ---------------------------------------------
 
     def with_strategy(self, strategy: Strategy | str) -> Self:
         """Return the same plan run with another strategy."""
-        strategy = Strategy(strategy)
+        strategy = _strategy(strategy)
         return self._replace(strategy=strategy, name=f"{self.name} [{strategy}]")
 
     def with_fields(self, **sources: Source) -> Self:
@@ -144,10 +176,9 @@ class Plan(Generic[M, D]):  # noqa: UP046  (invariance, see above)
             "relations": self.relations,
             "strategy": self.strategy,
             "name": self.name,
-            "declared_at": _caller_location(depth=3),
             **changes,
         }
-        return type(self)(**values)
+        return type(self)(**values)  # declared where the builder was called
 
     # -- introspection ---------------------------------------------------------------------------
 
@@ -165,26 +196,69 @@ class Plan(Generic[M, D]):  # noqa: UP046  (invariance, see above)
         return 1 + self.compiled().count_many()
 
     def compiled(self) -> "Node":
-        """Return the plan resolved against its model (computed once, on first use)."""
+        """Return the plan resolved against its model (computed once, on first use).
+
+        The first call checks the plan with the rules of ``manage.py check`` and raises
+        ``PlanError`` listing every problem, so a plan that would build a wrong DTO never
+        runs, wherever it was declared. Both results are kept: the check runs once per plan.
+        """
         node: Node | None = self.__dict__.get("_compiled")
         if node is None:
             from fetchplan.plan.compile import compile_plan
+            from fetchplan.plan.validate import validate
 
-            node = compile_plan(self)
+            findings = validate(self)
+            node = compile_plan(self, unproven=findings.unproven)
             self.__dict__["_compiled"] = node
         return node
 
     @override
     def __repr__(self) -> str:
-        return f"<Plan {self.label}: {self.model.__name__} -> {self.dto.__name__}, {self.strategy}>"
+        model, dto = (getattr(c, "__name__", repr(c)) for c in (self.model, self.dto))
+        return f"<Plan {self.label}: {model} -> {dto}, {self.strategy}>"
 
 
-def _caller_location(depth: int = 3) -> str:
-    """Return ``path:line`` of the code that declared a plan (for messages and listings)."""
-    frame = sys._getframe(depth)
+def _strategy(value: object) -> Strategy:
+    """Return ``value`` as a Strategy, or raise PlanError naming the valid ones."""
+    try:
+        return Strategy(str(value))
+    except ValueError:
+        choices = ", ".join(repr(str(strategy)) for strategy in Strategy)
+        raise PlanError(BAD_STRATEGY.format(choices=choices, got=value)) from None
+
+
+def _declaration_site() -> FrameType | None:
+    """Return the frame of the code that declared a plan: the first outside this module.
+
+    Skipping this module's frames (the dataclass ``__init__`` runs with its globals too) makes
+    a plan built by ``with_strategy()`` and friends declared where the builder was called.
+    """
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        frame = frame.f_back
+    return frame
+
+
+def _location(frame: FrameType | None) -> str:
+    """Return ``path:line`` of ``frame`` (for messages and listings), relative to sys.path."""
+    if frame is None:
+        return "<unknown>"
     filename = frame.f_code.co_filename
     for root in sys.path:
         if root and filename.startswith(root.rstrip("/") + "/") and "site-packages" not in root:
             filename = filename[len(root.rstrip("/")) + 1 :]
             break
     return f"{filename}:{frame.f_lineno}"
+
+
+def _under_import(frame: FrameType | None) -> bool:
+    """Return True if ``frame`` runs under the body of a module being imported.
+
+    That is the registry's rule (see :mod:`fetchplan.plan.registry`). ``__main__`` does not
+    count: it is the program itself, at the bottom of every stack.
+    """
+    while frame is not None:
+        if frame.f_code.co_name == "<module>" and frame.f_globals.get("__name__") != "__main__":
+            return True
+        frame = frame.f_back
+    return False

@@ -28,8 +28,9 @@ def is_dto_class(value: object) -> bool:
 
 
 _field_types: dict[type[Any], dict[str, Any]] = {}
-_list_builders: dict[type[Any], Callable[[Sequence[dict[str, Any]]], list[Any]]] = {}
-_one_builders: dict[type[Any], Callable[[dict[str, Any]], Any]] = {}
+# Keyed by (DTO class, trusted): one DTO class may be filled by a proven plan and an unproven one.
+_list_builders: dict[tuple[type[Any], bool], Callable[[Sequence[dict[str, Any]]], list[Any]]] = {}
+_one_builders: dict[tuple[type[Any], bool], Callable[[dict[str, Any]], Any]] = {}
 
 
 def field_types(dto: type[Any]) -> dict[str, Any]:
@@ -48,19 +49,25 @@ def _read_field_types(dto: type[Any]) -> dict[str, Any]:
     raise TypeError(f"{dto!r} is neither a pydantic model nor a NamedTuple")
 
 
-def list_builder(dto: type[Any]) -> Callable[[Sequence[dict[str, Any]]], list[Any]]:
+def list_builder(
+    dto: type[Any], *, trusted: bool
+) -> Callable[[Sequence[dict[str, Any]]], list[Any]]:
     """Return a function that turns a list of field dicts into a list of DTOs.
 
-    pydantic: one ``TypeAdapter(list[DTO])`` call per batch (measured faster than one
-    ``model_validate`` per row); the adapter is built once per DTO class.
+    ``trusted``: the plan's checks proved every field exact, so a plain pydantic DTO may skip
+    validation. Otherwise pydantic validates: one ``TypeAdapter(list[DTO])`` call per batch
+    (measured faster than one ``model_validate`` per row); the adapter is built once per class.
     """
-    if dto not in _list_builders:
-        _list_builders[dto] = _make_list_builder(dto)
-    return _list_builders[dto]
+    key = (dto, trusted)
+    if key not in _list_builders:
+        _list_builders[key] = _make_list_builder(dto, trusted=trusted)
+    return _list_builders[key]
 
 
-def _make_list_builder(dto: type[Any]) -> Callable[[Sequence[dict[str, Any]]], list[Any]]:
-    if is_pydantic(dto) and is_plain(dto):
+def _make_list_builder(
+    dto: type[Any], *, trusted: bool
+) -> Callable[[Sequence[dict[str, Any]]], list[Any]]:
+    if trusted and is_pydantic(dto) and is_plain(dto):
         construct = trusted_constructor(dto)
 
         def build_trusted(rows: Sequence[dict[str, Any]]) -> list[Any]:
@@ -78,15 +85,16 @@ def _make_list_builder(dto: type[Any]) -> Callable[[Sequence[dict[str, Any]]], l
     return build_tuples
 
 
-def one_builder(dto: type[Any]) -> Callable[[dict[str, Any]], Any]:
-    """Return a function that turns one dict of field values into a DTO."""
-    if dto not in _one_builders:
-        _one_builders[dto] = _make_one_builder(dto)
-    return _one_builders[dto]
+def one_builder(dto: type[Any], *, trusted: bool) -> Callable[[dict[str, Any]], Any]:
+    """Return a function that turns one dict of field values into a DTO (see list_builder)."""
+    key = (dto, trusted)
+    if key not in _one_builders:
+        _one_builders[key] = _make_one_builder(dto, trusted=trusted)
+    return _one_builders[key]
 
 
-def _make_one_builder(dto: type[Any]) -> Callable[[dict[str, Any]], Any]:
-    if is_pydantic(dto) and is_plain(dto):
+def _make_one_builder(dto: type[Any], *, trusted: bool) -> Callable[[dict[str, Any]], Any]:
+    if trusted and is_pydantic(dto) and is_plain(dto):
         return trusted_constructor(dto)
     if is_pydantic(dto):
         validate: Callable[[dict[str, Any]], Any] = dto.model_validate
@@ -102,9 +110,11 @@ def _make_one_builder(dto: type[Any]) -> Callable[[dict[str, Any]], Any]:
 def is_plain(dto: type[BaseModel]) -> bool:
     """Return True if building ``dto`` needs nothing but its field values.
 
-    That is: no validators, no private attributes, no ``model_post_init``. Such a DTO filled
-    by a plan can skip validation safely: every field has a source and the system checks
-    proved each column's type matches the field (fetchplan.E001, E003).
+    That is: no validators, no private attributes, no ``model_post_init``, and no field
+    metadata (``Annotated[int, Field(gt=0)]`` constraints and ``AfterValidator``s live there,
+    not among the decorators). Such a DTO filled by a plan can skip validation safely once the
+    plan passed its checks at first compile: every field has a source, and each value's type
+    is exactly the field's (fetchplan.E001, E003; ``fetchplan.plan.validate``).
     """
     decorators = dto.__pydantic_decorators__
     return not (
@@ -114,6 +124,7 @@ def is_plain(dto: type[BaseModel]) -> bool:
         or decorators.root_validators
         or dto.__private_attributes__
         or dto.__pydantic_post_init__
+        or any(info.metadata for info in dto.model_fields.values())
     )
 
 

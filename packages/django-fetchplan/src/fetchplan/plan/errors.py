@@ -1,6 +1,8 @@
 """Errors the engine raises, with their messages as constants the tests import."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+
+from django.core.checks import CheckMessage
 
 NOT_FOUND = "{model} matching {lookup} does not exist."
 MULTIPLE_FOUND = "fetch_one() found more than one {model} matching {lookup}."
@@ -9,6 +11,25 @@ BAD_RELATION = (
     "Many() needs exactly one of plan= (to load DTOs) or scalar= (to load one column), got {got}."
 )
 BAD_LIMIT = "Many(limit=...) must be a positive integer, got {limit!r}."
+BAD_ORDER_BY = (
+    "Many(order_by=...) takes a tuple of field names such as ('-created', 'id'), "
+    "got {order_by!r}. A single name is a one-item tuple: order_by=('name',)."
+)
+BAD_FILTER = (
+    "Many(filter=...) takes a Q object (or a boolean expression such as Exists(...)), "
+    "got {got}: write filter=Q(rating__gte=4)."
+)
+BAD_MAPPING = (
+    "Plan({argument}=...) takes a mapping of DTO field names, got {got}: "
+    "write {argument}={{'field': ...}}."
+)
+BAD_STRATEGY = "Plan(strategy=...) must be one of {choices}, got {got!r}."
+PLAN_REJECTED = (
+    "Plan {plan} cannot run: the checks `manage.py check` runs found {count} problem(s).\n"
+    "{problems}"
+)
+PROBLEM_LINE = "  {id} {where}{message} HINT: {hint}"
+IN_NESTED_PLAN = "(in nested plan {plan}) "
 BAD_CHUNK_SIZE = "Cannot stream() with chunk_size={chunk_size!r}: it must be a positive integer."
 
 
@@ -34,4 +55,12 @@ class MultipleFound(LookupError):
 
 
 class PlanError(ValueError):
-    """A plan cannot be compiled against its model (the system checks report these early)."""
+    """A plan cannot be compiled against its model (the system checks report these early).
+
+    ``problems`` holds the check messages (``fetchplan.E0xx``) when the error comes from the
+    first-compile validation; it is empty for a mistake caught where a plan is declared.
+    """
+
+    def __init__(self, message: str, *, problems: Sequence[CheckMessage] = ()) -> None:
+        super().__init__(message)
+        self.problems = tuple(problems)

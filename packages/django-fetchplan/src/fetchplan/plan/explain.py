@@ -4,6 +4,7 @@ Statements carry ``%s`` placeholders, not values. A to-many statement is shown f
 id; at run time it has one placeholder per parent id, up to the backend's batch size.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, override
 
@@ -47,6 +48,13 @@ class Explanation:
 
     @override
     def __str__(self) -> str:
+        return self.as_text()
+
+    def as_text(self, *, format_sql: Callable[[str], str] = str) -> str:
+        """Return the explanation as text, each statement's SQL passed through ``format_sql``.
+
+        Multi-line SQL (e.g. from a formatter) is indented under its statement's number.
+        """
         lines = [
             f"plan {self.plan}: {self.model} -> {self.dto} ({self.strategy})",
             f"budget: {self.budget} queries per fetch (per chunk when streaming); "
@@ -54,7 +62,7 @@ class Explanation:
         ]
         for number, statement in enumerate(self.statements, start=1):
             lines.append(f"  {number}. {statement.purpose}")
-            lines.append(f"     {statement.sql}")
+            lines.extend(f"     {line}" for line in format_sql(statement.sql).splitlines())
         return "\n".join(lines)
 
     def as_dict(self) -> dict[str, Any]:
@@ -146,5 +154,7 @@ def _edge_queryset(
 
 
 def _sql(queryset: QuerySet[Any]) -> str:
-    sql, _ = queryset.query.sql_with_params()
+    # Compiled for the queryset's own database: `query.sql_with_params()` would compile for
+    # the default one, and another backend spells the same query differently.
+    sql, _ = queryset.query.get_compiler(using=queryset.db).as_sql()
     return str(sql)

@@ -69,7 +69,9 @@ def build_instances(node: Node, objects: Sequence[Model], identity: Identity) ->
     Raises ``LazyLoadRefused`` (a ``PlanError``) when reading an instance would query.
     """
     with no_lazy_loads(node.plan):
-        return list_builder(node.plan.dto)([_fields(node, obj, identity) for obj in objects])
+        return list_builder(node.plan.dto, trusted=node.trusted)(
+            [_fields(node, obj, identity) for obj in objects]
+        )
 
 
 def _fields(node: Node, obj: Model, identity: Identity) -> dict[str, Any]:
@@ -103,7 +105,7 @@ def _nested(node: Node, obj: Model | None, identity: Identity) -> Any:
     key = (id(node), obj.pk)
     dto = identity.seen.get(key)
     if dto is None:
-        dto = one_builder(node.plan.dto)(_fields(node, obj, identity))
+        dto = one_builder(node.plan.dto, trusted=node.trusted)(_fields(node, obj, identity))
         identity.seen[key] = dto
     return dto
 

@@ -40,7 +40,9 @@ def canonical_path(model: type[Model], path: str, plan: Plan[Any, Any]) -> str:
     target = resolve_path(model, path, plan)
     head, _, _ = path.rpartition("__")
     prefix = f"{head}__" if head else ""
-    if target.primary_key and not target.is_relation:
+    if (
+        getattr(target, "primary_key", False) and not target.is_relation
+    ):  # reverse relations lack it
         return f"{prefix}pk"
     if target.many_to_one or (target.one_to_one and not isinstance(target, ForeignObjectRel)):
         return f"{prefix}{target.name}__pk"

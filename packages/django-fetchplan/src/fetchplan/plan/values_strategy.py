@@ -47,7 +47,7 @@ def build_rows(
     """
     children = _load_children(node, rows, using, identity, source)
     fields_of = _fields_builder(node, children, identity)
-    return list_builder(node.plan.dto)([fields_of(row) for row in rows])
+    return list_builder(node.plan.dto, trusted=node.trusted)([fields_of(row) for row in rows])
 
 
 def _fields_builder(
@@ -85,7 +85,7 @@ def _fields_builder(
 def _nested_builder(node: Node, children: Children, identity: Identity) -> Callable[[Row], Any]:
     """Return a function from a row to the to-one DTO in it (one object per related row)."""
     fields_of = _fields_builder(node, children, identity)
-    build = one_builder(node.plan.dto)
+    build = one_builder(node.plan.dto, trusted=node.trusted)
     seen = identity.seen
     key_of, pk_index = id(node), node.pk_index
 

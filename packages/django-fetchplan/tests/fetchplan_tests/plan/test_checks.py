@@ -20,6 +20,7 @@ from fetchplan.plan.checks import (
     check_plan,
     check_plans,
 )
+from fetchplan.plan.registry import register, unregister
 
 from fetchplan_tests.testapp import plans
 from fetchplan_tests.testapp.dtos import ChapterDTO, WriterRef
@@ -185,9 +186,13 @@ def test_manage_py_check_reports_a_broken_registered_plan() -> None:
         id: int
         price: str
 
+    # Made inside a function, the plan is not registered by itself (see plan.registry).
     broken = Plan(Novel, Broken, name="broken on purpose")
-    with pytest.raises(SystemCheckError) as raised:
-        call_command("check")
+    register(broken)
+    try:
+        with pytest.raises(SystemCheckError) as raised:
+            call_command("check")
+    finally:
+        unregister(broken)
     assert "fetchplan.E003" in str(raised.value)
     assert "broken on purpose" in str(raised.value)
-    del broken
