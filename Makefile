@@ -21,12 +21,27 @@ LOAD_DB ?= postgres://postgres@127.0.0.1:5432/bookstore_load_$(CHECKOUT_ID)
 LOAD_PATHS ?=
 LOAD_ARGS ?= --duration 30 --books 10000
 
-.PHONY: help venv demo test lint typecheck test-sqlite test-postgres load clean bench bench-quick bench-deps
+# The library's own suite runs on each supported Django: 6.1 in .venv (the project's pins),
+# 5.2 LTS in .venv-django52 on Python 3.12 when one is found (constraints in the library's
+# folder). Each database it makes carries CHECKOUT_ID too.
+LIB := packages/django-fetchplan
+VENV52 := .venv-django52
+PY52 := $(VENV52)/bin/python
+STAMP52 := $(VENV52)/.installed
+LIB_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/fetchplan_$(CHECKOUT_ID)
+LIB52_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/fetchplan52_$(CHECKOUT_ID)
+# Interpreters of the acceptance test's virtualenvs (Django 5.2 on 3.12 when there is one).
+PYTHON312 ?= $(shell scripts/find-python 3.12 2>/dev/null || scripts/find-python)
+
+.PHONY: help venv venv-django52 demo test lint typecheck test-sqlite test-postgres test-lib \
+        test-lib-django61 test-lib-django52 test-acceptance load clean bench bench-quick bench-deps
 
 help:
 	@echo "make demo   - install, migrate, seed and serve the bookstore at http://$(DEMO_ADDR)/"
 	@echo "              (DEMO_ADDR=host:port, DEMO_BOOKS=N, DEMO_DB=url: docs/configuration.md)"
-	@echo "make test   - lint, type-check, and run the tests on SQLite and PostgreSQL"
+	@echo "make test   - lint, type-check, and run the tests on SQLite and PostgreSQL: the"
+	@echo "              bookstore's, the library's on Django 6.1 and 5.2, and its wheel in a"
+	@echo "              new project (make test-lib, make test-acceptance run those alone)"
 	@echo "make load   - gunicorn on 127.0.0.1 + seeded PostgreSQL: wrk on reads, token-authenticated"
 	@echo "              writes and the rating vs price sort, 30 s each (LOAD_PATHS=..., LOAD_ARGS=...)"
 	@echo "make bench  - benchmarks on SQLite and PostgreSQL into bench/results/ (< 20 min;"
@@ -55,8 +70,12 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The bookstore (mypy.ini), the library's src and tests (its pyproject), and the files its
+# acceptance test copies into a new project (their own settings).
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
+	cd $(LIB) && $(CURDIR)/$(VENV)/bin/mypy
+	cd $(LIB) && $(CURDIR)/$(VENV)/bin/mypy --config-file tests/acceptance/new-project/mypy.ini
 
 # The browser tests (tests/browser) skip when Chromium is missing, unless REQUIRE_BROWSER=1.
 test-sqlite: $(STAMP)
@@ -74,7 +93,49 @@ test-postgres: $(STAMP)
 	  echo "== PostgreSQL at $(POSTGRES_URL) is unreachable: skipping its run (REQUIRE_POSTGRES=1 makes this fail)"; \
 	fi
 
-test: lint typecheck test-sqlite test-postgres
+# $(call lib_suite,python,postgres url,label): the library's suite on SQLite, then on
+# PostgreSQL when it answers (REQUIRE_POSTGRES=1 turns "unreachable" into a failure).
+define lib_suite
+	@echo "== library suite, $(3), SQLite"
+	cd $(LIB) && DATABASE_URL=sqlite:///:memory: $(CURDIR)/$(1) -m pytest $(PYTEST_ARGS)
+	@if $(PY) scripts/pg_reachable.py "$(2)"; then \
+	  echo "== library suite, $(3), PostgreSQL ($(2))"; \
+	  cd $(LIB) && DATABASE_URL="$(2)" $(CURDIR)/$(1) -m pytest $(PYTEST_ARGS); \
+	elif [ "$${REQUIRE_POSTGRES:-0}" = "1" ]; then \
+	  echo "error: PostgreSQL at $(2) is unreachable and REQUIRE_POSTGRES=1" >&2; exit 1; \
+	else \
+	  echo "== PostgreSQL at $(2) is unreachable: skipping the library suite's run there"; \
+	fi
+endef
+
+venv-django52: $(STAMP52)
+
+$(STAMP52): $(LIB)/pyproject.toml $(LIB)/constraints-django52.txt Makefile
+	@if [ ! -x $(PY52) ]; then \
+	  python=$(PYTHON312) || exit 1; \
+	  echo "Creating $(VENV52) with $$python"; \
+	  "$$python" -m venv $(VENV52) || exit 1; \
+	fi
+	$(PY52) -m pip install --quiet --upgrade pip
+	$(PY52) -m pip install --quiet -c $(LIB)/constraints-django52.txt -e '$(LIB)[test]'
+	@touch $(STAMP52)
+
+test-lib-django61: $(STAMP)
+	$(call lib_suite,$(PY),$(LIB_POSTGRES_URL),Django 6.1)
+
+test-lib-django52: $(STAMP) $(STAMP52)
+	$(call lib_suite,$(PY52),$(LIB52_POSTGRES_URL),Django 5.2)
+
+test-lib: test-lib-django61 test-lib-django52
+
+# Builds the library's wheel and installs it, with only Django and pydantic, into a clean
+# virtualenv per Django version (cached in $(LIB)/.cache while the sources are unchanged).
+test-acceptance: $(STAMP)
+	cd $(LIB) && FETCHPLAN_ACCEPTANCE_PYTHON_DJANGO52="$(PYTHON312)" \
+	  FETCHPLAN_ACCEPTANCE_PYTHON_DJANGO61="$$($(CURDIR)/scripts/find-python)" \
+	  $(CURDIR)/$(PY) -m pytest tests/acceptance $(PYTEST_ARGS)
+
+test: lint typecheck test-sqlite test-postgres test-lib test-acceptance
 
 # Installs wrk (Debian) when missing; bounded by --duration and --max-requests; 127.0.0.1 only.
 load: $(STAMP)
@@ -98,4 +159,4 @@ bench-quick: $(BENCH_STAMP)
 	BENCH_POSTGRES="$(BENCH_POSTGRES)" $(PY) -m bench --quick $(ARGS)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(VENV52) .mypy_cache .pytest_cache .ruff_cache $(LIB)/.cache

@@ -22,7 +22,7 @@ CODE_SPAN = re.compile(r"`([^`\n]+)`")
 # optionally a line number (`repos/books.py:74`). URL paths (`/api/books`) start with a slash.
 REPO_PATH = re.compile(r"(?P<path>[\w.][\w.\-/]*/[\w.\-/]*)(?::\d+)?")
 # Made by commands, so absent from a fresh clone; the pages say when they appear.
-GENERATED = {".venv/", ".venv/bin/python", "bench/.data/"}
+GENERATED = {".venv/", ".venv/bin/python", "bench/.data/", "packages/django-fetchplan/.cache/"}
 HEADING = re.compile(r"^#{1,6} (.+)$", re.MULTILINE)
 
 

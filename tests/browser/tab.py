@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
@@ -72,7 +73,11 @@ class Tab:
     def click(self, element: WebElement, *, name: str) -> None:
         """Click ``element`` (a link or a submit button), wait for the next page, check it."""
         element.click()
-        WebDriverWait(self.driver, WAIT_SECONDS).until(expected_conditions.staleness_of(element))
+        # While the old document is torn down, Chromium may answer "Node with given id does
+        # not belong to the document" instead of "stale element": poll again on it.
+        WebDriverWait(self.driver, WAIT_SECONDS, ignored_exceptions=(WebDriverException,)).until(
+            expected_conditions.staleness_of(element)
+        )
         self.check(name)
 
     def find(self, css: str) -> WebElement:

@@ -136,7 +136,9 @@ def scan_source(source: str, *, path: str = "<string>") -> list[Finding]:
 
 def project_files(root: Path) -> Iterator[Path]:
     """Yield every Python file of the project (not the virtualenv, caches or build output)."""
-    skip = {".venv", ".git", "node_modules", "build", ".mypy_cache", ".ruff_cache", "__pycache__"}
+    skip = {".git", "node_modules", "build", ".mypy_cache", ".ruff_cache", "__pycache__", ".cache"}
     for path in sorted(root.rglob("*.py")):
-        if not skip.intersection(path.relative_to(root).parts):
+        parts = path.relative_to(root).parts
+        # .venv, .venv-django52: every virtualenv make creates.
+        if not skip.intersection(parts) and not any(part.startswith(".venv") for part in parts):
             yield path

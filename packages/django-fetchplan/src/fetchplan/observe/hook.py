@@ -120,6 +120,9 @@ def _on_connection_created(sender: object, connection: BaseDatabaseWrapper, **kw
     install_on(connection)
 
 
+_signal_connected = False
+
+
 def ensure_installed() -> None:
     """Install the wrapper on connections as they connect, and on this thread's open ones.
 
@@ -127,9 +130,12 @@ def ensure_installed() -> None:
     starts, so the tools also work in projects without the app. Importing this module touches
     no setting (pytest imports the plugin before Django is configured).
     """
-    connection_created.connect(
-        _on_connection_created, weak=False, dispatch_uid="fetchplan.observe.install"
-    )
+    global _signal_connected
+    if not _signal_connected:  # connect() clears the signal's cache each time: once is enough
+        connection_created.connect(
+            _on_connection_created, weak=False, dispatch_uid="fetchplan.observe.install"
+        )
+        _signal_connected = True
     for connection in connections.all(initialized_only=True):
         install_on(connection)
 

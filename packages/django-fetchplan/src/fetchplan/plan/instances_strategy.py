@@ -2,18 +2,21 @@
 
 For plans whose repository needs a model method or a custom manager's behaviour. It reads
 the same plan tree as the values strategy and gives equal DTOs; it is slower because every
-row becomes a model instance first (see PERF-NOTES). ``fetch_mode(FETCH_RAISE)`` on every
-queryset turns a relation the plan forgot into an error instead of a query.
+row becomes a model instance first. It never queries lazily: DTOs are built inside a no-query
+zone (``plan.guard``), and on Django 6.1 every queryset also uses ``fetch_mode(FETCH_RAISE)``,
+so a relation the plan forgot is an error naming the plan and field instead of a query.
 """
 
 from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import FETCH_RAISE, Model, Prefetch, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 
+from fetchplan.compat import raise_on_lazy_fetch
 from fetchplan.plan.compile import ManyEdge, Node
 from fetchplan.plan.dto_kinds import list_builder, one_builder
+from fetchplan.plan.guard import REFUSALS, lazy_load_refused, no_lazy_loads
 from fetchplan.plan.values_strategy import Identity
 
 PREFETCH_PREFIX = "plan_prefetched_"
@@ -21,7 +24,7 @@ PREFETCH_PREFIX = "plan_prefetched_"
 
 def prepare(node: Node, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Return ``queryset`` with the joins, prefetches and annotations ``node`` needs."""
-    queryset = queryset.fetch_mode(FETCH_RAISE)
+    queryset = raise_on_lazy_fetch(queryset)
     if node.annotations:
         queryset = queryset.annotate(**node.annotations)
     paths = node.related_paths()
@@ -33,7 +36,7 @@ def prepare(node: Node, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset
 
 
-def _prefetches(node: Node, using: str) -> list[Prefetch[Any]]:
+def _prefetches(node: Node, using: str) -> "list[Prefetch[Any]]":
     prefetches: list[Prefetch[Any]] = []
     for owner in node.walk():
         for edge in owner.manys:
@@ -50,7 +53,7 @@ def prefetch_queryset(edge: ManyEdge, using: str) -> QuerySet[Any]:
         queryset = queryset.filter(edge.spec.filter)
     if edge.child is not None:
         queryset = prepare(edge.child, queryset)
-    queryset = queryset.fetch_mode(FETCH_RAISE).order_by(*edge.order_by)
+    queryset = raise_on_lazy_fetch(queryset).order_by(*edge.order_by)
     if edge.spec.limit is not None:
         queryset = queryset[: edge.spec.limit]  # Django limits per parent (a window function)
     return queryset
@@ -61,24 +64,36 @@ def _attr(edge: ManyEdge) -> str:
 
 
 def build_instances(node: Node, objects: Sequence[Model], identity: Identity) -> list[Any]:
-    """Turn model instances (prepared by :func:`prepare`) into DTOs."""
-    return list_builder(node.plan.dto, trusted=node.trusted)(
-        [_fields(node, obj, identity) for obj in objects]
-    )
+    """Turn model instances (prepared by :func:`prepare`) into DTOs, running no query.
+
+    Raises ``LazyLoadRefused`` (a ``PlanError``) when reading an instance would query.
+    """
+    with no_lazy_loads(node.plan):
+        return list_builder(node.plan.dto, trusted=node.trusted)(
+            [_fields(node, obj, identity) for obj in objects]
+        )
 
 
 def _fields(node: Node, obj: Model, identity: Identity) -> dict[str, Any]:
-    data = {name: _follow(obj, path) for name, path in node.scalars}
-    for name, alias in node.annotated:
-        data[name] = getattr(obj, alias)
-    for name, source, child, _ in node.ones:
-        data[name] = _nested(child, _related(obj, source), identity)
-    for edge in node.manys:
-        items: list[Model] = getattr(obj, _attr(edge))
-        if edge.child is None:
-            data[edge.field] = tuple(_follow(item, edge.scalar or "pk") for item in items)
-        else:
-            data[edge.field] = tuple(_nested(edge.child, item, identity) for item in items)
+    data: dict[str, Any] = {}
+    name = ""  # the DTO field being filled, for the error if reading it would query
+    try:
+        for name, path in node.scalars:
+            data[name] = _follow(obj, path)
+        for name, alias in node.annotated:
+            data[name] = getattr(obj, alias)
+        for name, source, child, _ in node.ones:
+            data[name] = _nested(child, _related(obj, source), identity)
+        for edge in node.manys:
+            name = edge.field
+            items: list[Model] = getattr(obj, _attr(edge))
+            if edge.child is None:
+                data[name] = tuple(_follow(item, edge.scalar or "pk") for item in items)
+            else:
+                data[name] = tuple(_nested(edge.child, item, identity) for item in items)
+    except REFUSALS as refusal:
+        model = type(obj).__name__
+        raise lazy_load_refused(node.plan, field=name, model=model, refusal=refusal) from refusal
     for name, marker in node.missing:
         data[name] = marker
     return data

@@ -1,18 +1,19 @@
 """Build the querysets a compiled plan runs: the root query and each to-many child query.
 
-Shared by both strategies, by ``explain()`` and by streaming. Every queryset returned here
-uses ``fetch_mode(FETCH_RAISE)``: a plan that forgot a relation fails loudly instead of
-running a hidden query.
+Shared by both strategies, by ``explain()`` and by streaming. On Django 6.1 every queryset
+returned here uses ``fetch_mode(FETCH_RAISE)``: a plan that forgot a relation fails loudly
+instead of running a hidden query (rows from ``values_list()`` cannot query at all).
 """
 
 from collections.abc import Sequence
 from typing import Any, override
 
 from django.db import connections
-from django.db.models import FETCH_RAISE, F, QuerySet, Window
+from django.db.models import F, QuerySet, Window
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import RowNumber
 
+from fetchplan.compat import raise_on_lazy_fetch
 from fetchplan.plan.compile import RANK_KEY, ManyEdge, Node
 
 # PostgreSQL (client-side binding) has no parameter limit in Django's features; very long IN
@@ -27,7 +28,7 @@ def order_expressions(order_by: Sequence[str]) -> list[OrderBy]:
 
 def root_values(node: Node, queryset: QuerySet[Any]) -> QuerySet[Any, tuple[Any, ...]]:
     """Return the caller's queryset annotated and reduced to the node's row tuples."""
-    queryset = queryset.fetch_mode(FETCH_RAISE)
+    queryset = raise_on_lazy_fetch(queryset)
     if node.annotations:
         queryset = queryset.annotate(**node.annotations)
     return queryset.values_list(*node.keys)
@@ -54,7 +55,7 @@ def child_queryset(edge: ManyEdge, parents: Parents, using: str) -> QuerySet[Any
     comes through the join the ``__in`` filter made).
     """
     manager = edge.related_model._default_manager
-    queryset = manager.using(using).all().fetch_mode(FETCH_RAISE)
+    queryset = raise_on_lazy_fetch(manager.using(using).all())
     if isinstance(parents, AllParents):
         queryset = queryset.filter(**{f"{edge.parent_lookup}__isnull": False})
     else:

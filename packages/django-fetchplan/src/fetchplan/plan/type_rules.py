@@ -13,7 +13,7 @@ from fetchplan.dto import NotLoaded
 from fetchplan.plan.dto_kinds import is_dto_class
 
 # Python type of a column, by Django field class (checked in order: subclasses first).
-COLUMN_TYPES: tuple[tuple[type[models.Field[Any, Any]], type], ...] = (
+COLUMN_TYPES: "tuple[tuple[type[models.Field[Any, Any]], type], ...]" = (
     (models.BooleanField, bool),
     (models.DateTimeField, datetime.datetime),
     (models.DateField, datetime.date),

@@ -1,0 +1,1 @@
+"""An app whose repository module is ``repos.py``."""

@@ -1,0 +1,1 @@
+"""An app whose repository modules are the package ``repos/`` and its submodules."""

@@ -1,0 +1,1 @@
+"""The package itself declares nothing; its submodules do."""

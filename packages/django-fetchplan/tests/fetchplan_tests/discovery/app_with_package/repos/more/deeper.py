@@ -1,0 +1,5 @@
+"""Discovered two levels below ``<app>.repos``."""
+
+from fetchplan_tests.discovery.declare import writer_plan
+
+PLAN = writer_plan("discovery: app_with_package.repos.more.deeper")

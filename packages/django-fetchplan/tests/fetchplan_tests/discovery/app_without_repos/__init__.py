@@ -1,0 +1,1 @@
+"""An app without any repository module: nothing to discover, not an error."""

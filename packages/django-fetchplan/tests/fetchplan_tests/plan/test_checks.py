@@ -1,0 +1,198 @@
+"""Startup checks: every check id has a failing example, and the real plans pass."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.db.models import Avg, Count
+from fetchplan import Many, One, Plan
+from fetchplan.dto import DTO, NotLoaded
+from fetchplan.plan.checks import (
+    BAD_PATH,
+    NESTED_EXPRESSION,
+    NO_SOURCE,
+    RELATION_NOT_LOADED,
+    TYPE_MISMATCH,
+    UNKNOWN_FIELD,
+    WRONG_RELATION,
+    check_plan,
+    check_plans,
+)
+from fetchplan.plan.registry import register, unregister
+
+from fetchplan_tests.testapp import plans
+from fetchplan_tests.testapp.dtos import ChapterDTO, WriterRef
+from fetchplan_tests.testapp.models import Novel, Writer
+
+
+def ids(plan: Plan[Any, Any]) -> list[str]:
+    return [message.id or "" for message in check_plan(plan)]
+
+
+class TitleOnly(DTO):
+    id: int
+    title: str
+
+
+def test_the_test_plans_and_the_registry_pass() -> None:
+    assert check_plans() == []
+    call_command("check")  # raises SystemCheckError on any error
+
+
+def test_e001_field_without_source() -> None:
+    class Orphan(DTO):
+        id: int
+        subtitle: str
+
+    errors = check_plan(Plan(Novel, Orphan))
+    assert [e.id for e in errors] == [NO_SOURCE]
+    assert "Orphan.subtitle has no source" in errors[0].msg
+    assert "fields=" in (errors[0].hint or "")
+
+
+def test_e002_bad_paths() -> None:
+    assert ids(Plan(Novel, TitleOnly, fields={"title": "writer__nickname"})) == [BAD_PATH]
+    # A path through a to-many relation cannot be a column.
+    assert ids(Plan(Novel, TitleOnly, fields={"title": "chapters__number"})) == [BAD_PATH]
+    assert ids(Plan(Novel, TitleOnly, relations={"title": Many(scalar="x", source="nope")})) == [
+        BAD_PATH
+    ]
+
+
+def test_e003_type_mismatches() -> None:
+    class WrongTypes(DTO):
+        id: int
+        title: int  # a CharField
+        price: float  # a DecimalField
+        published: date
+
+    errors = check_plan(Plan(Novel, WrongTypes))
+    assert [e.id for e in errors] == [TYPE_MISMATCH, TYPE_MISMATCH]
+    assert "holds str" in errors[0].msg
+    assert "holds Decimal" in errors[1].msg
+
+
+def test_e003_nullable_column_into_a_non_optional_field() -> None:
+    class Born(DTO):
+        id: int
+        born: int  # nullable column
+        country_name: str  # through a nullable FK
+
+    plan = Plan(Writer, Born, fields={"country_name": "country__name"})
+    errors = check_plan(plan)
+    assert [e.id for e in errors] == [TYPE_MISMATCH, TYPE_MISMATCH]
+    assert all("can be NULL" in e.msg for e in errors)
+
+
+def test_e003_aggregates_that_can_be_null_and_scalar_tuples() -> None:
+    class Stats(DTO):
+        id: int
+        average: float  # Avg() of no rows is NULL
+        chapters: int
+        labels: tuple[int, ...]  # label names are str
+
+    plan = Plan(
+        Novel,
+        Stats,
+        fields={"average": Avg("chapters__words"), "chapters": Count("chapters")},
+        relations={"labels": Many(scalar="name")},
+    )
+    errors = check_plan(plan)
+    assert [e.id for e in errors] == [TYPE_MISMATCH, TYPE_MISMATCH]
+    assert "can be NULL" in errors[0].msg
+    assert "holds str" in errors[1].msg
+
+
+def test_e003_nullable_to_one_relation_into_a_non_optional_field() -> None:
+    class WithMentor(DTO):
+        id: int
+        mentor: WriterRef
+
+    errors = check_plan(Plan(Writer, WithMentor, relations={"mentor": One(plans.WRITER_REF)}))
+    assert [e.id for e in errors] == [TYPE_MISMATCH]
+
+
+def test_e004_relation_without_not_loaded_must_be_loaded() -> None:
+    class NeedsWriter(DTO):
+        id: int
+        writer: WriterRef
+
+    class MayLackWriter(DTO):
+        id: int
+        writer: WriterRef | NotLoaded
+
+    errors = check_plan(Plan(Novel, NeedsWriter))
+    assert [e.id for e in errors] == [RELATION_NOT_LOADED]
+    assert "typed without NotLoaded" in errors[0].msg
+    assert check_plan(Plan(Novel, MayLackWriter)) == []
+
+
+def test_e005_plan_loads_something_the_dto_has_no_field_for() -> None:
+    plan = Plan(
+        Novel, TitleOnly, fields={"subtitle": "title"}, relations={"chapters": Many(plans.CHAPTER)}
+    )
+    assert ids(plan) == [UNKNOWN_FIELD, UNKNOWN_FIELD]
+
+
+def test_e006_wrong_relation_kinds_models_and_types() -> None:
+    class Chapters(DTO):
+        id: int
+        chapters: tuple[ChapterDTO, ...]
+        writer: WriterRef
+
+    one_on_many = Plan(
+        Novel, Chapters, relations={"chapters": One(plans.CHAPTER), "writer": One(plans.WRITER_REF)}
+    )
+    assert ids(one_on_many) == [WRONG_RELATION]
+    wrong_model = Plan(
+        Novel,
+        Chapters,
+        relations={"chapters": Many(plans.WRITER_REF), "writer": One(plans.WRITER_REF)},
+    )
+    assert ids(wrong_model) == [WRONG_RELATION]
+
+    class NotATuple(DTO):
+        id: int
+        chapters: list[ChapterDTO]
+        writer: WriterRef
+
+    not_a_tuple = Plan(
+        Novel,
+        NotATuple,
+        relations={"chapters": Many(plans.CHAPTER), "writer": One(plans.WRITER_REF)},
+    )
+    assert ids(not_a_tuple) == [WRONG_RELATION]
+
+
+def test_e007_expression_in_a_nested_to_one_plan() -> None:
+    class WriterStats(DTO):
+        id: int
+        novels: int
+
+    class NovelWithStats(DTO):
+        id: int
+        writer: WriterStats
+
+    nested = Plan(Writer, WriterStats, fields={"novels": Count("novels")})
+    assert check_plan(nested) == []
+    errors = check_plan(Plan(Novel, NovelWithStats, relations={"writer": One(nested)}))
+    assert [e.id for e in errors] == [NESTED_EXPRESSION]
+
+
+def test_manage_py_check_reports_a_broken_registered_plan() -> None:
+    class Broken(DTO):
+        id: int
+        price: str
+
+    # Made inside a function, the plan is not registered by itself (see plan.registry).
+    broken = Plan(Novel, Broken, name="broken on purpose")
+    register(broken)
+    try:
+        with pytest.raises(SystemCheckError) as raised:
+            call_command("check")
+    finally:
+        unregister(broken)
+    assert "fetchplan.E003" in str(raised.value)
+    assert "broken on purpose" in str(raised.value)

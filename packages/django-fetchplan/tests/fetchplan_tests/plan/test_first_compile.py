@@ -1,0 +1,230 @@
+"""Validation at first compile: a plan the checks never saw still cannot run broken.
+
+The plans here are made inside test functions, so they are not registered and
+``manage.py check`` never sees them (test_registry.py): only the first compile stands between
+them and a DTO holding a value of the wrong type.
+"""
+
+import sys
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+import pytest
+from django.db import connection
+from django.db.models import Count, F, Func, IntegerField, JSONField, Value
+from django.test.utils import CaptureQueriesContext
+from fetchplan import Many, One, Plan, PlanError, explain, fetch_all, fetch_first, fetch_one, stream
+from fetchplan.dto import DTO, NotLoaded
+from fetchplan.plan import field_rules, rules, validate
+from fetchplan.plan.check_ids import NO_SOURCE, TYPE_MISMATCH
+from fetchplan.plan.errors import IN_NESTED_PLAN
+from fetchplan.plan.findings import Findings
+from fetchplan.plan.registry import is_registered
+from pydantic import AfterValidator, Field, ValidationError
+
+from fetchplan_tests.testapp import plans
+from fetchplan_tests.testapp.dtos import WriterRef
+from fetchplan_tests.testapp.factory import make_library
+from fetchplan_tests.testapp.models import Chapter, Novel, Writer
+
+pytestmark = pytest.mark.django_db
+
+
+class TitleAsInt(DTO):
+    id: int
+    title: int  # a CharField
+
+
+class WriterCountry(DTO):
+    id: int
+    name: str
+    country_name: str  # through a nullable FK
+
+
+def here() -> str:
+    """Return ``file:line`` of the caller, as a plan's label spells it."""
+    frame = sys._getframe(1)
+    return f"{__name__.replace('.', '/')}.py:{frame.f_lineno}"
+
+
+def test_a_wrongly_typed_plan_never_returns_a_dto() -> None:
+    make_library(writers=2)
+    plan, site = Plan(Novel, TitleAsInt), here()
+    assert not is_registered(plan)
+    with CaptureQueriesContext(connection) as queries, pytest.raises(PlanError) as raised:
+        fetch_all(plan, Novel.objects.all())
+    assert len(queries) == 0  # refused before any query
+    message = str(raised.value)
+    assert f"Plan 'TitleAsInt from Novel' ({site}) cannot run" in message
+    assert f"{TYPE_MISMATCH} TitleAsInt.title: column 'title' holds str" in message
+    assert [problem.id for problem in raised.value.problems] == [TYPE_MISMATCH]
+
+
+def test_a_nullable_path_into_a_plain_str_never_returns_a_dto() -> None:
+    make_library(writers=4)  # writer 0 has no country
+    plan = Plan(Writer, WriterCountry, fields={"country_name": "country__name"})
+    with pytest.raises(PlanError, match="column 'country__name' can be NULL"):
+        fetch_all(plan, Writer.objects.all())
+    fixed = Plan(Writer, WriterCountry, fields={"country_name": "name"})
+    assert len(fetch_all(fixed, Writer.objects.all())) == 4
+
+
+ENTRY_POINTS: list[Callable[[Plan[Any, Any]], object]] = [
+    lambda plan: fetch_all(plan, plan.model.objects.all()),
+    lambda plan: fetch_one(plan, plan.model.objects.all(), pk=1),
+    lambda plan: fetch_first(plan, plan.model.objects.all()),
+    lambda plan: next(stream(plan, plan.model.objects.all())),
+    lambda plan: plan.budget(),
+    lambda plan: explain(plan),
+    lambda plan: fetch_all(plan.with_strategy("instances"), plan.model.objects.all()),
+]
+
+
+@pytest.mark.parametrize("run", ENTRY_POINTS)
+def test_every_way_to_compile_validates(run: Callable[[Plan[Any, Any]], object]) -> None:
+    with pytest.raises(PlanError, match=TYPE_MISMATCH):
+        run(Plan(Novel, TitleAsInt))
+
+
+def test_every_problem_is_listed_with_its_id_including_nested_plans() -> None:
+    class Orphan(DTO):
+        id: int
+        title: int
+        subtitle: str
+
+    class WithOrphans(DTO):
+        id: int
+        novels: tuple[Orphan, ...]
+
+    nested = Plan(Novel, Orphan)
+    with pytest.raises(PlanError) as raised:
+        Plan(Writer, WithOrphans, relations={"novels": Many(nested)}).budget()
+    assert [problem.id for problem in raised.value.problems] == [TYPE_MISMATCH, NO_SOURCE]
+    message = str(raised.value)
+    assert "cannot run: the checks `manage.py check` runs found 2 problem(s)" in message
+    assert IN_NESTED_PLAN.format(plan=nested.label) in message
+
+
+def test_the_rules_run_once_per_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    make_library(writers=2)
+    calls: list[Plan[Any, Any]] = []
+    inspect = rules.inspect_plan
+
+    def counting(plan: Plan[Any, Any], **kwargs: Any) -> Findings:
+        calls.append(plan)
+        return inspect(plan, **kwargs)
+
+    monkeypatch.setattr(validate, "inspect_plan", counting)
+    sound = plans.NOVEL.with_fields(title="title")
+    for _ in range(3):
+        fetch_all(sound, Novel.objects.all())
+        sound.budget()
+    broken = Plan(Novel, TitleAsInt)
+    for _ in range(3):
+        with pytest.raises(PlanError):
+            broken.budget()
+    assert calls == [sound, broken]
+
+
+class WordsAsFloat(DTO):
+    id: int
+    words: float  # an IntegerField: fits, but not exactly
+
+
+class NumberLiteral(DTO):
+    id: int
+    number: Literal[1, 2]  # not judged by the checks
+
+
+class JsonValue(DTO):
+    id: int
+    value: dict[str, int]
+
+
+def test_a_proven_plan_builds_without_validation_an_unproven_one_with() -> None:
+    assert plans.CHAPTER.compiled().trusted
+    assert not Plan(Chapter, WordsAsFloat).compiled().trusted
+    assert not Plan(Chapter, NumberLiteral).compiled().trusted
+    json = Value({"a": 1}, output_field=JSONField())  # a column type the rules do not judge
+    assert not Plan(Chapter, JsonValue, fields={"value": json}).compiled().trusted
+
+
+def test_unproven_fields_are_validated_when_built() -> None:
+    make_library(writers=3)
+    chapters = fetch_all(Plan(Chapter, WordsAsFloat), Chapter.objects.all())
+    assert chapters
+    assert all(type(chapter.words) is float for chapter in chapters)
+    numbers = Chapter.objects.filter(number__gte=3)
+    assert numbers.exists()
+    with pytest.raises(ValidationError, match="literal_error"):
+        fetch_all(Plan(Chapter, NumberLiteral), numbers)
+
+
+class ShortChapter(DTO):
+    id: int
+    words: Annotated[int, Field(lt=1000)]  # a constraint the checks cannot prove
+    number: Annotated[int, AfterValidator(lambda number: number + 1)]
+
+
+def test_field_constraints_and_annotated_validators_are_applied() -> None:
+    make_library(writers=3)
+    plan = Plan(Chapter, ShortChapter)
+    short = Chapter.objects.filter(words__lt=1000).order_by("pk")
+    assert [chapter.number for chapter in fetch_all(plan, short)] == [
+        number + 1 for number in short.values_list("number", flat=True)
+    ]
+    with pytest.raises(ValidationError, match="less_than"):
+        fetch_all(plan, Chapter.objects.filter(words__gte=1000))
+
+
+def test_validation_reaches_nested_to_one_and_to_many_plans() -> None:
+    class Writer2(DTO):
+        id: int
+        name: int  # wrong
+
+    class NovelWithWriter(DTO):
+        id: int
+        writer: Writer2
+
+    class WriterWithNovels(DTO):
+        id: int
+        novels: tuple[NovelWithWriter, ...] | NotLoaded
+
+    to_one = Plan(Novel, NovelWithWriter, relations={"writer": One(Plan(Writer, Writer2))})
+    with pytest.raises(PlanError, match=r"Writer2\.name"):
+        to_one.budget()
+    to_many = Plan(Writer, WriterWithNovels, relations={"novels": Many(to_one)})
+    with pytest.raises(PlanError, match=r"Writer2\.name"):
+        to_many.budget()
+
+
+def test_a_sound_plan_made_in_a_function_runs() -> None:
+    make_library(writers=2)
+    plan = Plan(Writer, WriterRef).with_strategy("instances")
+    assert len(fetch_all(plan, Writer.objects.all())) == 2
+
+
+class Unhashable:
+    """An expression argument that cannot be hashed (the check cache cannot key on it)."""
+
+    __hash__ = None  # type: ignore[assignment]  # the point of this class
+
+
+def test_a_plan_rebuilt_from_the_same_expressions_resolves_them_once() -> None:
+    def per_request() -> Plan[Any, Any]:
+        return Plan(Writer, ExpressionHolder, fields={"value": Count("novels")})
+
+    per_request().budget()
+    before = field_rules._output_type.cache_info()
+    for _ in range(5):
+        per_request().budget()
+    after = field_rules._output_type.cache_info()
+    assert after.hits - before.hits == 5
+    assert after.misses == before.misses
+    odd = Func(F("name"), function="LENGTH", output_field=IntegerField(), marker=Unhashable())
+    assert Plan(Writer, ExpressionHolder, fields={"value": odd}).budget() == 1
+
+
+class ExpressionHolder(DTO):
+    id: int
+    value: int | None

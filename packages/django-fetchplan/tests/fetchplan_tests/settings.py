@@ -1,0 +1,43 @@
+"""Django settings for the library's own test suite: the test app, no bookstore.
+
+The database comes from ``DATABASE_URL`` (default: SQLite in memory); the library's make
+targets run the suite once on SQLite and once on PostgreSQL, on each supported Django.
+Nothing here calls ``django_stubs_ext.monkeypatch()``: the library must import without it.
+"""
+
+import os
+
+import dj_database_url
+
+SECRET_KEY = "fetchplan-tests-only-not-a-secret"
+DEBUG = False
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "fetchplan",
+    "fetchplan_tests.testapp",
+]
+
+# First, so every query of a request counts; it runs only when DEBUG or enabled (the tests
+# enable it with override_settings).
+MIDDLEWARE = ["fetchplan.observe.middleware.QueryMiddleware"]
+ROOT_URLCONF = "fetchplan_tests.observe.urls"
+
+TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}]
+
+DATABASES = {
+    "default": dj_database_url.parse(os.environ.get("DATABASE_URL", "sqlite://:memory:")),
+    # A second database, for the engine tests that pass `using=` or a queryset's `.using()`.
+    # Its backend quotes names with backticks, so SQL compiled for it differs from SQL compiled
+    # for "default" on both test runs (SQLite and PostgreSQL). Tables are made from the models
+    # (no migrations): only the tests that ask for it (`databases=[..., "other"]`) create it.
+    "other": {
+        "ENGINE": "fetchplan_tests.testapp.backtick_sqlite",
+        "NAME": ":memory:",
+        "TEST": {"MIGRATE": False},
+    },
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
