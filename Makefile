@@ -42,7 +42,8 @@ help:
 	@echo "make test   - lint, type-check, and run the tests on SQLite and PostgreSQL: the"
 	@echo "              bookstore's, the library's on Django 6.1 and 5.2, and its wheel in a"
 	@echo "              new project (make test-lib, make test-acceptance run those alone)"
-	@echo "make load   - gunicorn on 127.0.0.1 + seeded PostgreSQL, 30 s of wrk (LOAD_PATHS=...)"
+	@echo "make load   - gunicorn on 127.0.0.1 + seeded PostgreSQL: wrk on reads, token-authenticated"
+	@echo "              writes and the rating vs price sort, 30 s each (LOAD_PATHS=..., LOAD_ARGS=...)"
 	@echo "make bench  - benchmarks on SQLite and PostgreSQL into bench/results/ (< 20 min;"
 	@echo "              make bench-quick or make bench ARGS=--quick for a small run)"
 

@@ -1,6 +1,8 @@
--- wrk script for bench/load.py: spread requests over the paths in LOAD_PATHS (space-separated,
--- "{id}" replaced by a random id in LOAD_ID_MIN..LOAD_ID_MAX), stop each thread after
--- LOAD_MAX_REQUESTS / threads responses, and read the query count of every response from the
+-- wrk script for bench/load.py. LOAD_REQUESTS holds one request per line, "METHOD|PATH|BODY"
+-- (BODY may be empty); requests are sent round robin. In PATH and BODY, "{id}" becomes a random
+-- id in LOAD_ID_MIN..LOAD_ID_MAX and "{rating}" a random 1..5. When LOAD_TOKENS (space-separated)
+-- is set, every request carries "Authorization: Bearer <a random one of them>". Each thread
+-- stops after LOAD_PER_THREAD responses. The query count of every response is read from the
 -- Server-Timing header that fetchplan.observe.middleware.QueryMiddleware sets.
 local threads = {}
 local counter = 0
@@ -11,21 +13,44 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
+local function split(text, separator)
+  local parts = {}
+  for part in string.gmatch(text .. separator, "(.-)" .. separator) do table.insert(parts, part) end
+  return parts
+end
+
 function init(args)
-  paths = {}
-  for p in string.gmatch(os.getenv("LOAD_PATHS") or "/", "%S+") do table.insert(paths, p) end
+  specs = {}
+  for line in string.gmatch(os.getenv("LOAD_REQUESTS") or "GET|/|", "[^\n]+") do
+    local parts = split(line, "|")
+    table.insert(specs, {method = parts[1], path = parts[2], body = parts[3] or ""})
+  end
+  tokens = {}
+  for t in string.gmatch(os.getenv("LOAD_TOKENS") or "", "%S+") do table.insert(tokens, t) end
   id_min = tonumber(os.getenv("LOAD_ID_MIN") or "1")
   id_max = tonumber(os.getenv("LOAD_ID_MAX") or "1")
   limit = tonumber(os.getenv("LOAD_PER_THREAD") or "1000000")
   math.randomseed(id * 7919)
-  next_path, responses, with_timing, queries_sum = 0, 0, 0, 0
+  next_spec, responses, with_timing, queries_sum = 0, 0, 0, 0
   queries_min, queries_max = -1, -1
 end
 
+local function fill(text)
+  text = string.gsub(text, "{id}", function() return tostring(math.random(id_min, id_max)) end)
+  return (string.gsub(text, "{rating}", function() return tostring(math.random(1, 5)) end))
+end
+
 function request()
-  next_path = next_path % #paths + 1
-  local path = string.gsub(paths[next_path], "{id}", tostring(math.random(id_min, id_max)))
-  return wrk.format("GET", path)
+  next_spec = next_spec % #specs + 1
+  local spec = specs[next_spec]
+  local headers = {}
+  if #tokens > 0 then headers["Authorization"] = "Bearer " .. tokens[math.random(#tokens)] end
+  local body = nil
+  if spec.body ~= "" then
+    body = fill(spec.body)
+    headers["Content-Type"] = "application/json"
+  end
+  return wrk.format(spec.method, fill(spec.path), headers, body)
 end
 
 function response(status, headers, body)

@@ -2,24 +2,23 @@
 
 Usage (``make load`` runs the first form)::
 
-    python -m bench.load [PATH ...] [--duration 30] [--books 10000] [--connections 16]
-        [--max-requests 300000] [--database-url postgres://postgres@127.0.0.1:5432/bookstore_load]
+    python -m bench.load [PATH ...] [--scenarios reads,mixed,sorts] [--duration 30]
+        [--books 10000] [--connections 16] [--max-requests 300000]
+        [--database-url postgres://postgres@127.0.0.1:5432/bookstore_load]
 
-PATHs default to ``/api/books /api/books/{id} /books/``; ``{id}`` becomes a random book id
-per request. Steps: create the database if missing, migrate, seed ``--books`` books (only if
-empty), start gunicorn on a free port of 127.0.0.1 with production settings (DEBUG off, HTTPS
-redirect off because the test speaks plain HTTP, the query middleware on for its
-``Server-Timing`` header), probe each path 20 times for its query count, drive the paths for
-``--duration`` seconds (at most ``--max-requests`` responses), stop gunicorn, and report
-requests/s, p50/p99 latency, errors and queries per request. Only 127.0.0.1 is ever targeted.
+Steps: create the database if missing, migrate, seed ``--books`` books (only if empty), start
+gunicorn on a free port of 127.0.0.1 with production settings (DEBUG off, HTTPS redirect off
+because the test speaks plain HTTP, the query middleware on for its ``Server-Timing``
+header), then run each scenario of ``bench/load_scenarios.py``: probe each request 20 times
+for its query count, drive them with wrk for ``--duration`` seconds (at most
+``--max-requests`` responses), and report requests/s, p50/p99 latency, errors and queries per
+request. PATHs (for ``reads``) default to ``/api/books /api/books/{id} /books/``; ``{id}``
+becomes a random book id per request. Only 127.0.0.1 is ever targeted.
 """
 
 import argparse
-import json
 import os
-import re
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -28,86 +27,28 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import dj_database_url
 import psycopg
 from psycopg import sql
 
+from bench.load_scenarios import (
+    MIXED,
+    PRICE_SORTED,
+    RATING_SORTED,
+    SCENARIOS,
+    create_tokens,
+    reads,
+    top_up_stock,
+)
+from bench.load_wrk import HOST, Phase, probe, run_wrk
+
 ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
 DEFAULT_PATHS = ("/api/books", "/api/books/{id}", "/books/")
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/bookstore_load"
-SERVER_TIMING = re.compile(r'desc="(\d+) queries"')
-NO_WRK = "wrk is not installed: `apt-get install wrk` (make load does it)."
 NOT_LOCAL = "bench.load only targets 127.0.0.1, and the database must be local too, not {host!r}."
-PROBES_PER_PATH = 20
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    """What wrk measured, as ``done()`` in bench/load.lua reports it."""
-
-    requests: int
-    duration_us: int
-    p50_us: int
-    p99_us: int
-    max_us: int
-    errors_connect: int
-    errors_read: int
-    errors_write: int
-    errors_status: int
-    errors_timeout: int
-    timed: int
-    queries_sum: int
-    queries_min: int
-    queries_max: int
-
-    @property
-    def errors(self) -> int:
-        """Every failed request: socket errors, timeouts and non-2xx/3xx answers."""
-        return (
-            self.errors_connect
-            + self.errors_read
-            + self.errors_write
-            + self.errors_status
-            + self.errors_timeout
-        )
-
-    @property
-    def requests_per_second(self) -> float:
-        """Completed requests per second of the run."""
-        return self.requests / (self.duration_us / 1e6) if self.duration_us else 0.0
-
-    def report(self) -> str:
-        """Return the result as the few lines the README quotes."""
-        mean = self.queries_sum / self.timed if self.timed else float("nan")
-        return (
-            f"requests: {self.requests} in {self.duration_us / 1e6:.1f} s = "
-            f"{self.requests_per_second:.0f} req/s\n"
-            f"latency: p50 {self.p50_us / 1000:.2f} ms, p99 {self.p99_us / 1000:.2f} ms, "
-            f"max {self.max_us / 1000:.2f} ms\n"
-            f"errors: {self.errors} (connect {self.errors_connect}, read {self.errors_read}, "
-            f"write {self.errors_write}, status {self.errors_status}, "
-            f"timeout {self.errors_timeout})\n"
-            f"queries per request: min {self.queries_min}, mean {mean:.2f}, "
-            f"max {self.queries_max} ({self.timed} responses with Server-Timing)"
-        )
-
-
-def parse_wrk_output(output: str) -> LoadResult:
-    """Return the ``LOAD_RESULT`` line of wrk's output as a ``LoadResult``."""
-    for line in output.splitlines():
-        if line.startswith("LOAD_RESULT "):
-            return LoadResult(**json.loads(line.removeprefix("LOAD_RESULT ")))
-    raise ValueError(f"no LOAD_RESULT line in wrk's output:\n{output}")
-
-
-def queries_of(server_timing: str | None) -> int | None:
-    """Return the query count a ``Server-Timing`` header reports, or None."""
-    match = SERVER_TIMING.search(server_timing or "")
-    return int(match.group(1)) if match else None
+MIN_SORT_RATIO = 0.5  # the rating sort serves at least half the price sort's requests/s
 
 
 def free_port() -> int:
@@ -196,56 +137,55 @@ def gunicorn(env: dict[str, str], port: int, log: Path) -> Iterator[subprocess.P
                 server.wait()
 
 
-def probe(port: int, paths: Sequence[str], ids: tuple[int, int]) -> dict[str, tuple[int, ...]]:
-    """Request each path ``PROBES_PER_PATH`` times (ids spread over the range); return the
-    distinct status codes and query counts seen per path."""
-    seen: dict[str, tuple[int, ...]] = {}
-    for path in paths:
-        counts: set[int] = set()
-        for i in range(PROBES_PER_PATH):
-            book_id = ids[0] + (ids[1] - ids[0]) * i // max(1, PROBES_PER_PATH - 1)
-            url = f"http://{HOST}:{port}{path.replace('{id}', str(book_id))}"
-            try:
-                with urllib.request.urlopen(url, timeout=10) as response:
-                    timing = response.headers.get("Server-Timing")
-            except urllib.error.HTTPError as error:
-                timing = error.headers.get("Server-Timing")
-            if (n := queries_of(timing)) is not None:
-                counts.add(n)
-        seen[path] = tuple(sorted(counts))
-    return seen
-
-
-def run_wrk(
-    *, port: int, paths: Sequence[str], ids: tuple[int, int], duration: int, connections: int,
-    threads: int, max_requests: int,
-) -> LoadResult:  # fmt: skip
-    """Drive the paths with wrk for ``duration`` seconds (at most ``max_requests``)."""
-    wrk = shutil.which("wrk")
-    if wrk is None:
-        raise SystemExit(NO_WRK)
-    env = {
-        **os.environ,
-        "LOAD_PATHS": " ".join(paths),
-        "LOAD_ID_MIN": str(ids[0]),
-        "LOAD_ID_MAX": str(ids[1]),
-        "LOAD_PER_THREAD": str(max(1, max_requests // threads)),
-    }
-    command = [
-        wrk, f"--threads={threads}", f"--connections={connections}", f"--duration={duration}s",
-        "--timeout=10s", "--latency", f"--script={Path(__file__).with_name('load.lua')}",
-        f"http://{HOST}:{port}",
-    ]  # fmt: skip
-    done = subprocess.run(
-        command, env=env, capture_output=True, text=True, timeout=duration + 60, check=True
-    )
-    return parse_wrk_output(done.stdout)
+def run_scenarios(
+    args: argparse.Namespace, env: dict[str, str], port: int, ids: tuple[int, int]
+) -> tuple[list[Phase], bool]:
+    """Run the chosen scenarios against the running server; return the phases and whether
+    every target was met."""
+    wrk_options = {
+        "port": port, "ids": ids, "connections": args.connections, "threads": args.threads,
+        "max_requests": args.max_requests,
+    }  # fmt: skip
+    phases: list[Phase] = []
+    met = True
+    for scenario in args.scenarios:
+        if scenario == "reads":
+            requests, tokens = reads(args.paths), []
+        elif scenario == "mixed":
+            requests, tokens = MIXED, create_tokens(env)
+            top_up_stock(args.database_url)
+        else:
+            requests, tokens = (RATING_SORTED, PRICE_SORTED), []
+        per_request = probe(port, requests, ids, tokens)
+        if scenario != "sorts":
+            result = run_wrk(
+                requests=requests, duration=args.duration, tokens=tokens, **wrk_options
+            )
+            phases.append(Phase(scenario, requests, result, per_request))
+            met = met and phases[-1].met
+            continue
+        half = max(1, args.duration // 2)
+        for request in requests:
+            result = run_wrk(requests=(request,), duration=half, **wrk_options)
+            counts = {request.label: per_request[request.label]}
+            phases.append(Phase(f"sorts ({half} s each)", (request,), result, counts))
+            met = met and phases[-1].met
+        ratio = phases[-2].result.requests_per_second / max(
+            phases[-1].result.requests_per_second, 1e-9
+        )
+        target = f"target >= {MIN_SORT_RATIO}"
+        print(f"== rating sort / price sort: {ratio:.2f} of the requests/s ({target})")
+        met = met and ratio >= MIN_SORT_RATIO
+    return phases, met
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the load test; return 0, or 1 with ``--require-target`` when the target is missed."""
+    """Run the load test; return 0, or 1 with ``--require-target`` when a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", default=list(DEFAULT_PATHS))
+    parser.add_argument(
+        "--scenarios", type=lambda text: [s for s in text.split(",") if s], default=list(SCENARIOS)
+    )
     parser.add_argument("--duration", type=int, default=30)
     parser.add_argument("--books", type=int, default=10_000)
     parser.add_argument("--connections", type=int, default=16)
@@ -253,9 +193,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-requests", type=int, default=300_000)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE)
     parser.add_argument(
-        "--require-target", action="store_true", help="exit 1 unless 0 errors, constant queries"
+        "--require-target", action="store_true", help="exit 1 unless every target is met"
     )
     args = parser.parse_args(argv)
+    unknown = set(args.scenarios) - set(SCENARIOS)
+    if unknown:
+        parser.error(f"unknown scenarios {sorted(unknown)}; choose from {', '.join(SCENARIOS)}")
 
     ensure_database(args.database_url)
     env = server_env(args.database_url)
@@ -267,18 +210,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     log.parent.mkdir(exist_ok=True)
     print(f"== gunicorn on http://{HOST}:{port}/ (log: {log.relative_to(ROOT)})")
     with gunicorn(env, port, log):
-        per_path = probe(port, args.paths, ids)
-        result = run_wrk(
-            port=port, paths=args.paths, ids=ids, duration=args.duration,
-            connections=args.connections, threads=args.threads, max_requests=args.max_requests,
-        )  # fmt: skip
-    print(f"== {args.duration} s, {args.connections} connections, paths: {' '.join(args.paths)}")
-    print(result.report())
-    for path, counts in per_path.items():
-        print(f"queries per request on {path}: {', '.join(map(str, counts)) or 'no header'}")
-    constant = all(len(counts) == 1 for counts in per_path.values())
-    met = result.errors == 0 and constant
-    print(f"target (0 errors, constant queries per request): {'met' if met else 'NOT met'}")
+        phases, met = run_scenarios(args, env, port, ids)
+    print(f"== {args.duration} s per scenario, {args.connections} connections")
+    for phase in phases:
+        print(phase.report())
+    print(
+        "target (0 errors, constant queries per request, rating sort >= "
+        f"{MIN_SORT_RATIO} x the price sort): {'met' if met else 'NOT met'}"
+    )
     return 1 if args.require_target and not met else 0
 
 

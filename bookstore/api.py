@@ -8,23 +8,25 @@ default; a client's mistake in a query string is a plain 400 here, with a messag
 
 from typing import Any
 
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from fetchplan import NotFound
 from fetchplan.dto import DTO
 from ninja import NinjaAPI, Query
-from ninja.errors import ValidationError
-from pydantic import Field
+from ninja.errors import AuthenticationError, ValidationError
 
-from bookstore import api_writes
+from bookstore import api_orders, api_writes
+from bookstore.api_auth import AUTH_REQUIRED, CREDENTIALS_REFUSED, AuthThrottled, unauthorized
 from bookstore.api_docs import LOCAL_SWAGGER
-from bookstore.api_routes import routes
+from bookstore.api_routes import RowId, routes
+from bookstore.error_responses import RETRY_AFTER_SECONDS, database_refusal
 from bookstore.presentation import not_found_message
-from bookstore.views_params import MAX_ID
 from dtos.authors import AuthorDetail, AuthorPage
-from dtos.books import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, BookDetail, BookFilters, BookPage
+from dtos.books import BookDetail, BookFilters, BookPage
+from dtos.reads import AuthorPageParams, BookPageParams
 from repos.authors import PageOutOfRange, get_author, list_authors
 from repos.books import get_book, list_books
-from repos.cursors import MAX_CURSOR_LENGTH, InvalidCursor
+from repos.cursors import InvalidCursor
 
 api = NinjaAPI(title="Bookstore API", version="1.0", urls_namespace="api", docs=LOCAL_SWAGGER)
 
@@ -36,21 +38,8 @@ class ErrorDTO(DTO):
     errors: tuple[dict[str, str], ...] = ()
 
 
-class BookPageParams(DTO):
-    """Which page of books: the cursor of a previous page (none for the first) and its size."""
-
-    cursor: str | None = Field(default=None, max_length=MAX_CURSOR_LENGTH)
-    limit: int = Field(default=DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
-
-
-class AuthorPageParams(DTO):
-    """Which page of authors (from 1)."""
-
-    page: int = Field(default=1, ge=1, le=1_000_000)
-
-
 def _error(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:
-    body = ErrorDTO(detail=detail, **extra).model_dump(mode="json")
+    body = ErrorDTO(detail=detail, **extra).model_dump(mode="json", exclude_defaults=True)
     return api.create_response(request, body, status=status)
 
 
@@ -77,16 +66,35 @@ def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
     return _error(request, 404, not_found_message(exc))
 
 
+@api.exception_handler(OperationalError)
+def _database_refused(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    """A busy database or a statement timeout is a 503 with ``Retry-After``; others raise."""
+    refusal = database_refusal(exc)
+    if refusal is None:
+        raise exc
+    response = _error(request, 503, refusal)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    """401 with ``WWW-Authenticate``: which credentials to send (bookstore/api_auth.py)."""
+    refused = request.headers.get("Authorization")
+    detail = CREDENTIALS_REFUSED if refused else AUTH_REQUIRED
+    return unauthorized(request, _error(request, 401, detail))
+
+
+@api.exception_handler(AuthThrottled)
+def _auth_throttled(request: HttpRequest, exc: AuthThrottled) -> HttpResponse:
+    response = _error(request, 429, str(exc))
+    response["Retry-After"] = str(exc.wait)
+    return response
+
+
 @api.exception_handler(PageOutOfRange)
 def _page_out_of_range(request: HttpRequest, exc: PageOutOfRange) -> HttpResponse:
     return _error(request, 404, str(exc))
-
-
-def _known_id(model: str, value: int) -> int:
-    """Return ``value``; raise ``NotFound`` for an id no row can have (< 1 or past bigint)."""
-    if not 1 <= value <= MAX_ID:
-        raise NotFound(model, {"pk": value})
-    return value
 
 
 @routes.get("/books", response={200: BookPage, 400: ErrorDTO}, tags=["books"])
@@ -97,10 +105,12 @@ def books(
     return list_books(filters=filters, cursor=page.cursor, limit=page.limit)
 
 
-@routes.get("/books/{book_id}", response={200: BookDetail, 404: ErrorDTO}, tags=["books"])
-def book(request: HttpRequest, book_id: int) -> BookDetail:
+@routes.get(
+    "/books/{book_id}", response={200: BookDetail, 400: ErrorDTO, 404: ErrorDTO}, tags=["books"]
+)
+def book(request: HttpRequest, book_id: RowId) -> BookDetail:
     """One book with author, publisher, tags, 5 latest reviews, rating counts, stock (3 queries)."""
-    return get_book(_known_id("Book", book_id))
+    return get_book(book_id)
 
 
 @routes.get("/authors", response={200: AuthorPage, 400: ErrorDTO, 404: ErrorDTO}, tags=["authors"])
@@ -109,12 +119,18 @@ def authors(request: HttpRequest, params: Query[AuthorPageParams]) -> AuthorPage
     return list_authors(page=params.page)
 
 
-@routes.get("/authors/{author_id}", response={200: AuthorDetail, 404: ErrorDTO}, tags=["authors"])
-def author(request: HttpRequest, author_id: int) -> AuthorDetail:
+@routes.get(
+    "/authors/{author_id}",
+    response={200: AuthorDetail, 400: ErrorDTO, 404: ErrorDTO},
+    tags=["authors"],
+)
+def author(request: HttpRequest, author_id: RowId) -> AuthorDetail:
     """One author with their 10 latest books, each with its tags (3 queries)."""
-    return get_author(_known_id("Author", author_id))
+    return get_author(author_id)
 
 
-# Reads above, writes (authenticated) in api_writes: all on one router, see api_routes.
-assert api_writes.WRITE_AUTH  # imported for its routes
+# Reads above; writes and the caller's orders (authenticated) in api_writes and api_orders:
+# all on one router, see api_routes. Both modules are imported for their routes.
+assert api_writes.ERROR_RESPONSES
+assert api_orders.ORDER_RESPONSES
 api.add_router("/", routes)

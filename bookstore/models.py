@@ -12,8 +12,9 @@ Only ``repos/`` (and migrations, seeding, admin) may import this module.
 from decimal import Decimal
 from typing import override
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 
@@ -72,17 +73,35 @@ class Book(models.Model):
         Publisher, on_delete=models.SET_NULL, null=True, blank=True, related_name="books"
     )
     tags = models.ManyToManyField(Tag, related_name="books", blank=True)
+    # The book's reviews, summed up by every review write in its transaction
+    # (repos/ratings.py), so that sorting by rating reads a column instead of averaging
+    # every book's reviews per request. rating_average is rating_sum / rating_count rounded
+    # to 4 places (0 without reviews): a decimal, so keyset pages compare it exactly on
+    # every backend.
+    rating_count = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    rating_average = models.DecimalField(max_digits=5, decimal_places=4, default=Decimal(0))
 
     class Meta:
         ordering = ["title", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=Decimal(0)), name="book_price_gte_0"),
+            models.CheckConstraint(
+                condition=Q(rating_sum__gte=F("rating_count"))
+                & Q(rating_sum__lte=F("rating_count") * 5),
+                name="book_rating_sum_1_to_5_each",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating_average__gte=Decimal(0)) & Q(rating_average__lte=Decimal(5)),
+                name="book_rating_average_0_to_5",
+            ),
         ]
         indexes = [
             models.Index(fields=["title", "id"], name="book_title_idx"),
             models.Index(fields=["price", "id"], name="book_price_idx"),
             models.Index(fields=["published", "id"], name="book_published_idx"),
             models.Index(fields=["author", "-published"], name="book_author_published_idx"),
+            models.Index(fields=["rating_average", "id"], name="book_rating_idx"),
         ]
 
     @override
@@ -113,10 +132,22 @@ class Review(models.Model):
 
 
 class Customer(models.Model):
-    """Someone who places orders; emails are unique."""
+    """Someone who places orders; emails are unique.
+
+    ``user`` is the site account the customer orders with: the API places a user's orders
+    for their own customer only. Customers without an account (the seeded ones, orders
+    taken by phone) have none; staff may order for them.
+    """
 
     name = models.CharField(max_length=200)
     email = models.EmailField(unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customer",
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -136,11 +167,21 @@ class Order(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
+    # The account that placed the order (its customer's, or staff's for another customer).
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
-    # A client's retry token (the Idempotency-Key header): unique, so two concurrent requests
-    # with one key cannot both insert; NULL for orders placed without one.
-    idempotency_key = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    # A client's retry token (the Idempotency-Key header), unique per account that placed the
+    # order: two concurrent requests of one user with one key cannot both insert, and two
+    # users' keys never meet. NULL for orders placed without one ("" would be a key, and
+    # would make a second keyless order of the same account a duplicate).
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
     # sha256 of what the keyed request asked for: a retry must ask for the same thing.
     request_fingerprint = models.CharField(max_length=64, blank=True, default="")
 
@@ -150,6 +191,9 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "paid", "shipped", "cancelled"]),
                 name="order_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["placed_by", "idempotency_key"], name="order_key_per_account"
             ),
         ]
         indexes = [models.Index(fields=["customer", "-created"], name="order_customer_created_idx")]
@@ -196,3 +240,25 @@ class Stock(models.Model):
     @override
     def __str__(self) -> str:
         return f"{self.on_hand} of book {self.book_id}"
+
+
+class ApiToken(models.Model):
+    """A user's API token, stored as its SHA-256 digest: the token itself is shown once.
+
+    Tokens are 256 random bits, so a fast hash is enough (no password hasher: checking one
+    costs a SHA-256 and one indexed lookup, for a right or a wrong token alike).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, blank=True, default="")
+    digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created", "id"]
+
+    @override
+    def __str__(self) -> str:
+        return f"API token {self.name or self.pk} of user {self.user_id}"

@@ -16,6 +16,13 @@ Everything that differs between machines comes from the environment:
   ``HTTP_X_FORWARDED_PROTO`` (then ``https`` in it means the request was secure); default none.
 - ``FETCHPLAN_QUERY_MIDDLEWARE``: run the query middleware (``Server-Timing``) even without DEBUG;
   ``make load`` sets it to count queries per request.
+- ``CONN_MAX_AGE`` (0), ``DATABASE_STATEMENT_TIMEOUT`` (PostgreSQL, 5 s; 0 is off),
+  ``SQLITE_BUSY_TIMEOUT`` (10 s): the database connection (``bookstore/env.py``).
+- ``BOOKSTORE_EXPORTS_PER_MINUTE`` (6), ``BOOKSTORE_AUTH_FAILURES_PER_MINUTE`` (20): rate
+  limits per client address (``bookstore/throttle.py``); 0 is no limit.
+
+Numbers must be whole numbers and ``SECRET_KEY`` not blank: anything else stops the start
+with one line naming the variable.
 
 With DEBUG off and these defaults, ``manage.py check --deploy`` reports no issue
 (``tests/writes/test_deploy.py``).
@@ -27,54 +34,24 @@ import sys
 import warnings
 from pathlib import Path
 
-import dj_database_url
 import django_stubs_ext
-from django.core.exceptions import ImproperlyConfigured
+
+from bookstore.env import (
+    database_config,
+    env_flag,
+    env_int,
+    env_list,
+    secret_key,
+)
 
 # Generic Django classes (QuerySet[Book], Prefetch[Review]) become subscriptable at runtime.
 django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-TRUTHY = {"1", "true", "yes", "on"}
-
-
-def env_flag(name: str, *, default: bool = False) -> bool:
-    """Read a boolean environment variable (``1``/``true``/``yes``/``on`` are true)."""
-    value = os.environ.get(name)
-    return default if value is None else value.strip().lower() in TRUTHY
-
-
 DEBUG = env_flag("DEBUG")
 
-MISSING_SECRET_KEY = (
-    "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
-    "(or DEBUG=1 for local development only)."
-)
-INVALID_INTEGER = (
-    "The environment variable {name} must be a whole number of seconds, not {value!r}."
-)
-
-
-def env_int(name: str, *, default: int) -> int:
-    """Read a non-negative integer environment variable; raise ImproperlyConfigured if bad."""
-    value = os.environ.get(name)
-    if value is None or not value.strip():
-        return default
-    if not value.strip().isdigit():
-        raise ImproperlyConfigured(INVALID_INTEGER.format(name=name, value=value))
-    return int(value)
-
-
-def env_list(name: str, *, default: str = "") -> list[str]:
-    """Read a comma-separated environment variable as a list (blank items dropped)."""
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-_DEV_SECRET_KEY = "insecure-dev-key-only-used-with-DEBUG-on"
-SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured(MISSING_SECRET_KEY)
+SECRET_KEY = secret_key(debug=DEBUG, dev_key="insecure-dev-key-only-used-with-DEBUG-on")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default="127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -117,6 +94,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files without DEBUG (gunicorn, production): the site's CSS and icon, Swagger UI.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # JSON errors under /api/, 503 + Retry-After for a busy database (around all that follows).
+    "bookstore.error_responses.ErrorResponseMiddleware",
+    # Before the session is read: a bad query string or path is a 400 before any query.
+    "bookstore.read_input.ScreenQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -158,11 +139,21 @@ TEMPLATES = [
 WSGI_APPLICATION = "bookstore.wsgi.application"
 
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database_config(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("CONN_MAX_AGE", default=0),
+        statement_timeout=env_int("DATABASE_STATEMENT_TIMEOUT", default=5),
+        sqlite_busy_timeout=env_int("SQLITE_BUSY_TIMEOUT", default=10),
     )
 }
+
+# Rate limits per client address (bookstore/throttle.py), counted in the default cache:
+# CSV exports started per minute, and failed API authentications per minute.
+BOOKSTORE_EXPORTS_PER_MINUTE = env_int("BOOKSTORE_EXPORTS_PER_MINUTE", default=6)
+BOOKSTORE_AUTH_FAILURES_PER_MINUTE = env_int("BOOKSTORE_AUTH_FAILURES_PER_MINUTE", default=20)
+# The local-memory cache counts per process; with several processes, a shared cache (Redis,
+# memcached) makes the limits exact.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -11,6 +11,7 @@ from datetime import date
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from fetchplan.observe import render_without_queries
 
+from bookstore import throttle
 from bookstore import views_params as params
 from bookstore.presentation import (
     SORT_OPTIONS,
@@ -29,6 +30,14 @@ from repos.publishers import list_publisher_refs
 from repos.tags import list_tags
 
 EXPORT_CHUNK_SIZE = 2000
+EXPORT_MAX_ROWS = 100_000
+EXPORT_TOO_LARGE = (
+    "{count} books match; an export holds at most {limit}. Narrow the filters "
+    "(a tag, an author, a price range) and export each part."
+)
+EXPORTS = throttle.Limit(
+    scope="export", setting="BOOKSTORE_EXPORTS_PER_MINUTE", window=60, what="exports"
+)
 CSV_HEADER = (
     "id",
     "title",
@@ -107,16 +116,26 @@ class _LineBuffer:
         self.line = text
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): such a
+# cell gets a leading apostrophe, which spreadsheets show as text and do not display.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(text: str) -> str:
+    """Return ``text`` as a CSV cell a spreadsheet will not run as a formula."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def _export_values(row: BookRow) -> tuple[object, ...]:
     return (
         row.id,
-        row.title,
+        formula_safe(row.title),
         row.isbn,
         row.price,
         row.published.isoformat(),
-        row.author_name,
-        row.publisher_name or "",
-        ";".join(row.tags),
+        formula_safe(row.author_name),
+        formula_safe(row.publisher_name or ""),
+        formula_safe(";".join(row.tags)),
         row.review_count,
         "" if row.average_rating is None else f"{row.average_rating:.2f}",
     )
@@ -133,10 +152,20 @@ def export_lines(rows: Iterator[BookRow]) -> Iterator[str]:
         yield buffer.line
 
 
+@throttle.rate_limited(EXPORTS)
 @params.handles_bad_input
-def book_export(request: HttpRequest) -> StreamingHttpResponse:
-    """Stream the filtered books as CSV (1 query + 1 per 2,000 books, constant memory)."""
+def book_export(request: HttpRequest) -> StreamingHttpResponse | HttpResponse:
+    """Stream the filtered books as CSV (2 queries + 1 per 2,000 books, constant memory).
+
+    At most ``EXPORT_MAX_ROWS`` books: more is a 400 that says to narrow the filters (counted
+    first, so the body is never cut off at the limit). A client may start
+    ``BOOKSTORE_EXPORTS_PER_MINUTE`` exports a minute (429 with ``Retry-After`` beyond).
+    """
     filters = params.book_filters(request.GET)
+    matching = count_books(filters=filters)
+    if matching > EXPORT_MAX_ROWS:
+        message = EXPORT_TOO_LARGE.format(count=matching, limit=EXPORT_MAX_ROWS)
+        return params.error_page(request, status=400, message=message)
     rows = stream_books(filters=filters, chunk_size=EXPORT_CHUNK_SIZE)
     response = StreamingHttpResponse(export_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="books.csv"'

@@ -11,14 +11,11 @@ from repos.books import list_books
 from repos.publishers import list_publishers
 from repos.tags import get_tag
 
-MAX_PAGE = 1_000_000
-
 
 @params.handles_bad_input
 def author_list(request: HttpRequest) -> HttpResponse:
     """List authors by name, 50 a page, with their book counts (2 queries)."""
-    number = params.whole_number(request.GET, "page", default=1, low=1, high=MAX_PAGE)
-    page = list_authors(page=number)
+    page = list_authors(page=params.author_page(request.GET))
     return render_without_queries(request, "bookstore/author_list.html", {"page": page})
 
 
@@ -39,8 +36,8 @@ def publisher_list(request: HttpRequest) -> HttpResponse:
 @params.handles_bad_input
 def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
     """List the books of tag ``name`` with the book list's sort and pages (3 queries)."""
+    filters = params.book_filters(request.GET, tag=name)  # validates the name before the query
     tag = get_tag(name)
-    filters = params.book_filters(request.GET, tag=tag.name)
     page = list_books(
         filters=filters, cursor=params.cursor(request.GET), limit=params.page_size(request.GET)
     )

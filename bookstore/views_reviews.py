@@ -8,6 +8,7 @@ from django.urls import reverse
 from fetchplan import NotFound
 from pydantic import ValidationError
 
+from bookstore import views_params as params
 from bookstore.forms import ReviewForm
 from bookstore.presentation import not_found_message
 from dtos.writes import ReviewInput
@@ -18,6 +19,7 @@ REVIEW_ADDED = "Thank you: your review is saved."
 
 
 @login_required
+@params.handles_bad_input
 def review_new(request: HttpRequest, book_id: int) -> HttpResponse:
     """Show the review form for a book (GET); save a review and go to the book's page (POST).
 

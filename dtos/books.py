@@ -13,10 +13,30 @@ from pydantic import Field, model_validator
 
 from dtos.authors import AuthorRef
 from dtos.publishers import PublisherRef
+from dtos.reads import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    MAX_SEARCH_LENGTH,
+    QueryId,
+    SearchText,
+    TagName,
+)
 
-MAX_SEARCH_LENGTH = 200
-MAX_PAGE_SIZE = 100
-DEFAULT_PAGE_SIZE = 20
+__all__ = [  # the page-size constants are re-exported: callers import them from here
+    "DEFAULT_PAGE_SIZE",
+    "MAX_PAGE_SIZE",
+    "MAX_SEARCH_LENGTH",
+    "SORT_KEYS",
+    "BookByline",
+    "BookDetail",
+    "BookFilters",
+    "BookPage",
+    "BookReviews",
+    "BookRow",
+    "BookSummary",
+    "ReviewDTO",
+    "SortKey",
+]
 
 SortKey = Literal[
     "title", "-title", "price", "-price", "published", "-published", "rating", "-rating"
@@ -37,12 +57,12 @@ PRICE_RANGE_REVERSED = "price_min must not be greater than price_max."
 class BookFilters(DTO):
     """Which books to list and in which order (``-`` sorts descending); all optional."""
 
-    tag: str | None = Field(default=None, max_length=50)
-    author: int | None = Field(default=None, ge=1)
-    publisher: int | None = Field(default=None, ge=1)
+    tag: TagName | None = None
+    author: QueryId | None = None
+    publisher: QueryId | None = None
     price_min: Decimal | None = Field(default=None, ge=0, max_digits=8, decimal_places=2)
     price_max: Decimal | None = Field(default=None, ge=0, max_digits=8, decimal_places=2)
-    q: str | None = Field(default=None, max_length=MAX_SEARCH_LENGTH)
+    q: SearchText | None = None
     sort: SortKey = "title"
 
     @model_validator(mode="after")

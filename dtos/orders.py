@@ -6,7 +6,7 @@ from decimal import Decimal
 from fetchplan.dto import DTO
 from pydantic import computed_field
 
-__all__ = ["OrderDTO", "OrderLineDTO", "PlacedOrder"]
+__all__ = ["OrderDTO", "OrderLineDTO", "OrderPage", "PlacedOrder"]
 
 
 class OrderLineDTO(DTO):
@@ -42,3 +42,10 @@ class PlacedOrder(DTO):
 
     order: OrderDTO
     replayed: bool
+
+
+class OrderPage(DTO):
+    """Some of a customer's orders, newest first; ``next_before`` continues the list."""
+
+    items: tuple[OrderDTO, ...]
+    next_before: int | None

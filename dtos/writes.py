@@ -16,10 +16,14 @@ from typing import Annotated, ClassVar, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from dtos.fields import MAX_ID, TEXT_HAS_NUL, TEXT_NOT_UTF8, check_text
+
 __all__ = [
     "MAX_ID",
     "MAX_ORDER_LINES",
     "MAX_QUANTITY",
+    "TEXT_HAS_NUL",
+    "TEXT_NOT_UTF8",
     "BookInput",
     "BookPatch",
     "Id",
@@ -27,19 +31,17 @@ __all__ = [
     "Isbn",
     "OrderInput",
     "OrderLineInput",
+    "OrderRequest",
     "ReviewInput",
     "check_idempotency_key",
     "isbn13_is_valid",
 ]
 
-MAX_ID = 2**63 - 1  # PostgreSQL bigint, SQLite INTEGER
 MAX_QUANTITY = 10_000
 MAX_ORDER_LINES = 50
 MAX_REVIEW_BODY = 5_000
 MAX_IDEMPOTENCY_KEY = 255
 
-TEXT_HAS_NUL = "Text must not contain NUL characters."
-TEXT_NOT_UTF8 = "Text must be valid Unicode (no lone surrogates)."
 TEXT_BLANK = "Text must not be blank."
 ISBN_FORMAT = "An ISBN-13 has 13 digits (hyphens and spaces allowed), got {value!r}."
 ISBN_CHECKSUM = "ISBN {value} has a wrong check digit (expected {expected})."
@@ -53,16 +55,6 @@ IDEMPOTENCY_KEY_INVALID = (
 )
 
 _IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
-
-
-def _valid_text(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError(TEXT_HAS_NUL)
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError(TEXT_NOT_UTF8) from None
-    return value
 
 
 def _not_blank(value: str) -> str:
@@ -95,9 +87,14 @@ def _valid_isbn(value: str) -> str:
 Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
 """A primary key: a JSON integer that fits a bigint."""
 
-Text = Annotated[str, Field(strict=True), AfterValidator(_valid_text)]
+Text = Annotated[str, Field(strict=True), AfterValidator(check_text)]
 Title = Annotated[Text, Field(min_length=1, max_length=300), AfterValidator(_not_blank)]
-Isbn = Annotated[str, Field(strict=True, max_length=40), AfterValidator(_valid_isbn)]
+ISBN13_FORMAT = "isbn13"  # the OpenAPI "format" of ISBNs (schemathesis generates valid ones)
+Isbn = Annotated[
+    str,
+    Field(strict=True, max_length=40, json_schema_extra={"format": ISBN13_FORMAT}),
+    AfterValidator(_valid_isbn),
+]
 """An ISBN-13 with a valid check digit; normalized to its 13 digits."""
 Price = Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=2, allow_inf_nan=False)]
 Quantity = Annotated[int, Field(strict=True, ge=1, le=MAX_QUANTITY)]
@@ -170,21 +167,43 @@ class OrderLineInput(WriteInput):
     quantity: Quantity
 
 
+def _one_line_per_book(lines: tuple[OrderLineInput, ...]) -> tuple[OrderLineInput, ...]:
+    seen: dict[int, int] = {}
+    for line in lines:
+        seen[line.book_id] = seen.get(line.book_id, 0) + 1
+    for book_id, count in seen.items():
+        if count > 1:
+            raise ValueError(ORDER_DUPLICATE_BOOK.format(book_id=book_id, count=count))
+    return lines
+
+
+OrderLines = Annotated[
+    tuple[OrderLineInput, ...],
+    Field(min_length=1, max_length=MAX_ORDER_LINES),
+    AfterValidator(_one_line_per_book),
+]
+"""1..50 lines, each book at most once."""
+
+
+class OrderRequest(WriteInput):
+    """An order as ``POST /api/orders`` takes it: the lines, and for staff another customer.
+
+    Without ``customer_id`` the order is for the caller's own customer.
+    """
+
+    customer_id: Id | None = None
+    lines: OrderLines
+
+    def for_customer(self, customer_id: int) -> "OrderInput":
+        """Return this order, placed for customer ``customer_id``."""
+        return OrderInput(customer_id=customer_id, lines=self.lines)
+
+
 class OrderInput(WriteInput):
-    """An order: a customer and at least one line, each book at most once."""
+    """An order to place: a customer and at least one line, each book at most once."""
 
     customer_id: Id
-    lines: tuple[OrderLineInput, ...] = Field(min_length=1, max_length=MAX_ORDER_LINES)
-
-    @model_validator(mode="after")
-    def _one_line_per_book(self) -> Self:
-        seen: dict[int, int] = {}
-        for line in self.lines:
-            seen[line.book_id] = seen.get(line.book_id, 0) + 1
-        for book_id, count in seen.items():
-            if count > 1:
-                raise ValueError(ORDER_DUPLICATE_BOOK.format(book_id=book_id, count=count))
-        return self
+    lines: OrderLines
 
     def fingerprint(self) -> str:
         """Return a hash of what this order asks for (line order does not matter).

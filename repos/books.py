@@ -6,23 +6,23 @@ Each function's plan sits above it and its query budget is pinned by ``@query_bu
 
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from django.db.models import (
     Avg,
+    Case,
     Count,
     Exists,
     F,
     FloatField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
+    When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 from fetchplan import Many, One, Plan, count, exists, fetch_all, fetch_one, stream
 from fetchplan.observe import query_budget
 
@@ -41,17 +41,16 @@ from dtos.books import (
 from repos.authors import AUTHOR_REF
 from repos.cursors import Cursor, InvalidCursor, decode_cursor, encode_cursor
 from repos.publishers import PUBLISHER_REF
+from repos.ratings import AVERAGE_PLACES
 
 REVIEW = Plan(Review, ReviewDTO)
 RECENT_BOOK = Plan(
     Book, BookSummary, fields={"author_id": "author_id", "author_name": "author__name"}
 )
 
-# A page of 20 rows must not aggregate every book's reviews first: as correlated subqueries,
-# the counts are computed for the rows the page returns, after ORDER BY ... LIMIT (with
-# `Count("reviews")` joined in, PostgreSQL grouped all 10,000 books per page: `make load`
-# measured /api/books at p50 837 ms under 16 connections).
-_REVIEWS_OF_BOOK = Review.objects.filter(book=OuterRef("pk")).order_by().values("book")
+# The review count and average come from the book's stored rating (repos/ratings.py): a page
+# reads columns instead of aggregating reviews. The average shown is sum / count, as AVG()
+# gives it; the rating sort uses the stored rounded average, which has an index.
 BOOK_ROW = Plan(
     Book,
     BookRow,
@@ -59,13 +58,10 @@ BOOK_ROW = Plan(
         "author_id": "author_id",
         "author_name": "author__name",
         "publisher_name": "publisher__name",
-        "review_count": Coalesce(
-            Subquery(_REVIEWS_OF_BOOK.annotate(n=Count("pk")).values("n")),
-            0,
-            output_field=IntegerField(),
-        ),
-        "average_rating": Subquery(
-            _REVIEWS_OF_BOOK.annotate(average=Avg("rating")).values("average"),
+        "review_count": "rating_count",
+        "average_rating": Case(
+            When(rating_count=0, then=Value(None)),
+            default=Cast("rating_sum", FloatField()) / F("rating_count"),
             output_field=FloatField(),
         ),
     },
@@ -100,9 +96,13 @@ def good_reviews_plan(min_rating: int) -> Plan[Book, BookReviews]:
 
 GOOD_REVIEWS = good_reviews_plan(4)
 
-RATING_KEY = "sort_rating"
-# The column each sort reads; "rating" is the average rating, 0 for a book without reviews.
-SORT_COLUMNS = {"title": "title", "price": "price", "published": "published", "rating": RATING_KEY}
+# The column each sort reads; "rating" is the stored average rating, 0 without reviews.
+SORT_COLUMNS = {
+    "title": "title",
+    "price": "price",
+    "published": "published",
+    "rating": "rating_average",
+}
 
 
 def filtered_books(filters: BookFilters) -> QuerySet[Book]:
@@ -131,11 +131,6 @@ def sorted_books(filters: BookFilters) -> QuerySet[Book]:
     """Return ``filtered_books(filters)`` in the order of ``filters.sort``, ties broken by id."""
     books = filtered_books(filters)
     field, descending = _sort_field(filters.sort)
-    if field == "rating":
-        # Cast: PostgreSQL averages integers as numeric (20 digits), which a float read back
-        # from a cursor never equals; compared as double precision, it does.
-        rating = Cast(Coalesce(Avg("reviews__rating"), Value(0.0)), FloatField())
-        books = books.annotate(**{RATING_KEY: rating})
     column = SORT_COLUMNS[field]
     if descending:
         return books.order_by(F(column).desc(), "-id")
@@ -162,8 +157,8 @@ def _beyond(books: QuerySet[Book], sort: str, cursor: Cursor) -> QuerySet[Book]:
 
 def _cursor_value(field: str, raw: str | float) -> Any:
     try:
-        if field == "rating":
-            return float(raw)
+        if field == "rating":  # a decimal string; cursors made before it was stored: a float
+            return Decimal(str(raw)).quantize(AVERAGE_PLACES)
         if not isinstance(raw, str):
             raise ValueError(raw)
         if field == "price":
@@ -177,7 +172,11 @@ def _cursor_value(field: str, raw: str | float) -> Any:
 
 def _sort_value(field: str, row: BookRow) -> str | float:
     if field == "rating":
-        return row.average_rating or 0.0
+        # The stored average is sum / count rounded half-even to 4 places; the row's float is
+        # the nearest double to sum / count, whose shortest repr rounds the same way (a
+        # quotient of small integers is never within 1e-16 of a rounding boundary it is not on).
+        average = Decimal(repr(row.average_rating or 0.0))
+        return str(average.quantize(AVERAGE_PLACES, rounding=ROUND_HALF_EVEN))
     if field == "price":
         return str(row.price)
     if field == "published":

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from dtos.reads import MAX_CURSOR_LENGTH
+
 SALT = "repos.cursors"
 INVALID_CURSOR = "Invalid cursor: {reason}. Start again from the first page."
-MAX_CURSOR_LENGTH = 1000
 
 
 class InvalidCursor(ValueError):

@@ -1,11 +1,12 @@
 """Writes (and the one read the review form needs) of reviews."""
 
 from django.db import IntegrityError, transaction
-from fetchplan import NotFound, Plan, fetch_one
+from fetchplan import Plan, fetch_one
 
 from bookstore.models import Book, Review
 from dtos.records import ReviewRecord, ReviewTarget
 from dtos.writes import ReviewInput
+from repos.ratings import lock_book_for_review, record_rating
 from repos.write_errors import WriteConflict
 
 __all__ = ["REVIEW_RECORD", "REVIEW_TARGET", "add_review", "get_review_target"]
@@ -22,7 +23,8 @@ def get_review_target(*, book_id: int) -> ReviewTarget:
 def add_review(*, book_id: int, review: ReviewInput) -> ReviewRecord:
     """Add a review to book ``book_id`` and return it as stored.
 
-    Raises ``NotFound`` if the book does not exist (nothing is written).
+    The book's stored rating (``repos/ratings.py``) changes in the same transaction, under
+    the book's row lock. Raises ``NotFound`` if the book does not exist (nothing is written).
 
     Example::
 
@@ -30,9 +32,9 @@ def add_review(*, book_id: int, review: ReviewInput) -> ReviewRecord:
     """
     try:
         with transaction.atomic():
-            if not Book.objects.filter(pk=book_id).exists():
-                raise NotFound("Book", {"pk": book_id})
+            locked = lock_book_for_review(book_id=book_id)  # raises NotFound
             row = Review.objects.create(book_id=book_id, **review.model_dump())
+            record_rating(book_id=book_id, locked=locked, rating=review.rating)
             return fetch_one(REVIEW_RECORD, Review.objects.all(), pk=row.pk)
     except IntegrityError as error:  # the book was deleted concurrently
         raise WriteConflict from error

@@ -34,6 +34,7 @@ from bookstore.models import (
 )
 from bookstore.seeding import vocabulary as words
 from bookstore.seeding.wording import plural, unique_names, with_article
+from repos.ratings import stored_average
 
 BOOKS_PER_AUTHOR = 8
 BOOKS_PER_PUBLISHER = 50
@@ -203,18 +204,20 @@ class Seeder:
             publisher_id=publisher_id,
         )
 
-    def _reviews(self, book_id: int) -> Iterator[Review]:
+    def _reviews(self) -> list[Review]:
+        """Return one book's reviews (their ``book_id`` is set once the book has an id)."""
         # Skewed count: many books have few reviews, a few have up to MAX_REVIEWS.
         count = min(MAX_REVIEWS, int((MAX_REVIEWS + 1) * self.rng.random() ** 2))
-        for _ in range(count):
-            opening = self.rng.choice(words.REVIEW_OPENINGS)
-            body = f"{opening} {self.rng.choice(words.REVIEW_CLOSINGS)}"
-            yield Review(
-                book_id=book_id,
-                rating=self.rng.choices(range(1, 6), weights=RATING_WEIGHTS)[0],
-                body=body,
-                created=REVIEW_EPOCH + timedelta(seconds=self.rng.randrange(REVIEW_SPAN_SECONDS)),
-            )
+        return [self._review() for _ in range(count)]
+
+    def _review(self) -> Review:
+        opening = self.rng.choice(words.REVIEW_OPENINGS)
+        body = f"{opening} {self.rng.choice(words.REVIEW_CLOSINGS)}"
+        return Review(
+            rating=self.rng.choices(range(1, 6), weights=RATING_WEIGHTS)[0],
+            body=body,
+            created=REVIEW_EPOCH + timedelta(seconds=self.rng.randrange(REVIEW_SPAN_SECONDS)),
+        )
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -246,17 +249,33 @@ class Seeder:
         remaining = self.books
         while remaining > 0:
             size = min(self.batch_size, remaining)
+            # Drawn in the same order as ever (books, tag picks, reviews, stock), so a seed
+            # gives the same rows; the reviews are drawn before the books are written so each
+            # book carries its stored rating (repos/ratings.py) from the start.
             books = [self._book(serial + i, author_ids, publisher_ids) for i in range(size)]
+            picks = [self.rng.sample(tag_ids, self.rng.randint(1, 5)) for _ in books]
+            book_reviews = [self._reviews() for _ in books]
+            for book, its_reviews in zip(books, book_reviews, strict=True):
+                total = sum(review.rating for review in its_reviews)
+                book.rating_count, book.rating_sum = len(its_reviews), total
+                book.rating_average = stored_average(total=total, count=len(its_reviews))
+            on_hand = [self.rng.randint(0, 50) for _ in books]
             with transaction.atomic():
                 Book.objects.bulk_create(books)
                 links.add(
                     through(book_id=book.pk, tag_id=tag_id)
-                    for book in books
-                    for tag_id in self.rng.sample(tag_ids, self.rng.randint(1, 5))
+                    for book, tags in zip(books, picks, strict=True)
+                    for tag_id in tags
                 )
-                reviews.add(review for book in books for review in self._reviews(book.pk))
+                for book, its_reviews in zip(books, book_reviews, strict=True):
+                    for review in its_reviews:
+                        review.book_id = book.pk
+                reviews.add(review for its_reviews in book_reviews for review in its_reviews)
                 Stock.objects.bulk_create(
-                    [Stock(book_id=book.pk, on_hand=self.rng.randint(0, 50)) for book in books]
+                    [
+                        Stock(book_id=book.pk, on_hand=n)
+                        for book, n in zip(books, on_hand, strict=True)
+                    ]
                 )
             serial += size
             remaining -= size
@@ -278,6 +297,13 @@ def reset_bookstore() -> None:
     )
     with transaction.atomic():
         connection.ops.execute_sql_flush(statements)
+
+
+def lift_statement_timeout() -> None:
+    """Turn PostgreSQL's ``statement_timeout`` off for this connection (seeding is long)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 0")
 
 
 def refresh_planner_statistics() -> None:

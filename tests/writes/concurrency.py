@@ -59,7 +59,7 @@ def run_workers(*, workers: int, target: Callable[[Tally], None]) -> Tally:
     return tally
 
 
-def order_loop(*, order: OrderInput, count: int) -> Callable[[Tally], None]:
+def order_loop(*, order: OrderInput, placed_by: int, count: int) -> Callable[[Tally], None]:
     """Return a worker that places ``order`` ``count`` times, counting the outcomes.
 
     Outcomes: ``placed``, ``out_of_stock``, and ``locked`` (SQLite's "database is locked").
@@ -68,7 +68,7 @@ def order_loop(*, order: OrderInput, count: int) -> Callable[[Tally], None]:
     def work(tally: Tally) -> None:
         for _ in range(count):
             try:
-                place_order(order=order)
+                place_order(order=order, placed_by=placed_by)
             except OutOfStock:
                 tally.add("out_of_stock")
             except OperationalError as error:

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission, User
 
 from bookstore.models import Author, Book, Customer, Order, OrderLine, Publisher, Review, Stock
 from bookstore.seeding.generator import isbn13
+from repos.api_tokens import create_token
 
 _serial = count(1)
 PASSWORD = "correct horse battery staple"
@@ -45,15 +46,17 @@ def make_book(
     return book
 
 
-def make_customer() -> Customer:
-    """Create a customer with a unique email."""
+def make_customer(*, user: User | None = None) -> Customer:
+    """Create a customer with a unique email, the customer of ``user``'s account if given."""
     n = next(_serial)
-    return Customer.objects.create(name=f"Customer {n}", email=f"c{n}@example.com")
+    return Customer.objects.create(name=f"Customer {n}", email=f"c{n}@example.com", user=user)
 
 
-def make_user(*, perms: tuple[str, ...] = (), username: str = "writer") -> User:
+def make_user(
+    *, perms: tuple[str, ...] = (), username: str = "writer", staff: bool = False
+) -> User:
     """Create an active user with ``PASSWORD`` and the given ``app.codename`` permissions."""
-    user = User.objects.create_user(username=username, password=PASSWORD)
+    user = User.objects.create_user(username=username, password=PASSWORD, is_staff=staff)
     for perm in perms:
         app_label, codename = perm.split(".")
         user.user_permissions.add(
@@ -62,8 +65,24 @@ def make_user(*, perms: tuple[str, ...] = (), username: str = "writer") -> User:
     return user
 
 
+def make_buyer(*, username: str = "buyer", staff: bool = False) -> tuple[User, Customer]:
+    """Create a user and the customer their account orders for."""
+    user = make_user(username=username, staff=staff)
+    return user, make_customer(user=user)
+
+
+def buyer_id() -> int:
+    """Return the id of the account "buyer" (created on first use) that repo tests order as."""
+    return User.objects.get_or_create(username="buyer")[0].pk
+
+
+def token_auth(user: User) -> dict[str, str]:
+    """Return test-client headers authenticating ``user`` with a new API token."""
+    return {"Authorization": f"Bearer {create_token(user_id=user.pk, name='test')}"}
+
+
 def basic_auth(username: str, password: str = PASSWORD) -> dict[str, str]:
-    """Return test-client headers authenticating with HTTP basic."""
+    """Return HTTP basic headers: credentials the API does not accept (it takes tokens)."""
     token = base64.b64encode(f"{username}:{password}".encode()).decode()
     return {"Authorization": f"Basic {token}"}
 

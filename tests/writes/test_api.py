@@ -5,16 +5,20 @@ import json
 import pytest
 from django.test import Client
 
-from bookstore.api_writes import PERMISSION_DENIED, REPLAYED_HEADER
+from bookstore.api_auth import AUTH_REQUIRED, CREDENTIALS_REFUSED, CSRF_FAILED
+from bookstore.api_orders import REPLAYED_HEADER
+from bookstore.api_writes import PERMISSION_DENIED
 from bookstore.models import Order
 from repos.write_errors import DUPLICATE_ISBN, IDEMPOTENCY_CONFLICT, REFERENCE_NOT_FOUND
 from tests.writes.factories import (
+    PASSWORD,
     basic_auth,
     make_author,
     make_book,
-    make_customer,
+    make_buyer,
     make_user,
     snapshot,
+    token_auth,
 )
 
 pytestmark = pytest.mark.django_db
@@ -40,47 +44,87 @@ def book_body(author_id: int, **changes: object) -> dict[str, object]:
 
 @pytest.fixture
 def editor() -> dict[str, str]:
-    return basic_auth(make_user(perms=BOOK_PERMS, username="editor").username)
+    return token_auth(make_user(perms=BOOK_PERMS, username="editor"))
 
 
 @pytest.fixture
 def reader() -> dict[str, str]:
-    return basic_auth(make_user(username="reader").username)
+    user, _ = make_buyer(username="reader")
+    return token_auth(user)
+
+
+WRITES = [
+    ("post", "/api/books"),
+    ("put", "/api/books/1"),
+    ("patch", "/api/books/1"),
+    ("post", "/api/books/1/reviews"),
+    ("post", "/api/orders"),
+]
 
 
 class TestAuthentication:
-    @pytest.mark.parametrize(
-        ("method", "url"),
-        [
-            ("post", "/api/books"),
-            ("put", "/api/books/1"),
-            ("patch", "/api/books/1"),
-            ("post", "/api/books/1/reviews"),
-            ("post", "/api/orders"),
-        ],
-    )
-    def test_anonymous_writes_get_401(self, method: str, url: str) -> None:
+    """Finding 3: without credentials, or with wrong ones, the API says 401 and how to log in.
+
+    ``enforce_csrf_checks=True``: the plain test client skips CSRF, which hid that anonymous
+    writes got a 403 "CSRF check Failed".
+    """
+
+    @pytest.mark.parametrize(("method", "url"), WRITES)
+    def test_anonymous_writes_get_401_with_www_authenticate(self, method: str, url: str) -> None:
         before = snapshot()
-        response = getattr(Client(), method)(url, "{}", content_type="application/json")
-        assert response.status_code == 401
+        response = getattr(Client(enforce_csrf_checks=True), method)(
+            url, "{}", content_type="application/json"
+        )
+        assert (response.status_code, response.json()) == (401, {"detail": AUTH_REQUIRED})
+        assert response["WWW-Authenticate"] == 'Bearer realm="bookstore"'
         assert snapshot() == before
 
-    def test_wrong_password_or_garbage_credentials_get_401(self) -> None:
+    @pytest.mark.parametrize(
+        "headers",
+        [
+            basic_auth("u", "wrong"),
+            basic_auth("u", PASSWORD),  # right password: Basic is not accepted at all
+            basic_auth("nobody", "x"),
+            {"Authorization": "Basic %%%"},
+            {"Authorization": "Bearer x"},
+            {"Authorization": "Bearer bst_" + "A" * 43},  # well-formed, unknown
+            {"Authorization": "Bearer"},
+            {"Authorization": "Token abc"},
+        ],
+        ids=lambda h: h["Authorization"][:24],
+    )
+    def test_wrong_or_junk_credentials_get_401(self, headers: dict[str, str]) -> None:
         make_user(username="u")
-        for headers in (basic_auth("u", "wrong"), {"Authorization": "Basic %%%"},
-                        basic_auth("u\x00", "x"), {"Authorization": "Bearer x"}):  # fmt: skip
-            status, _ = post(Client(), "/api/orders", {}, **headers)
-            assert status == 401
+        response = Client(enforce_csrf_checks=True).post(
+            "/api/orders", "{}", content_type="application/json", headers=headers
+        )
+        assert (response.status_code, response.json()) == (401, {"detail": CREDENTIALS_REFUSED})
+        assert response["WWW-Authenticate"] == 'Bearer realm="bookstore", error="invalid_token"'
+
+    def test_a_token_of_an_inactive_user_is_refused(self) -> None:
+        user, _ = make_buyer()
+        headers = token_auth(user)
+        user.is_active = False
+        user.save()
+        assert post(Client(), "/api/orders", {"lines": []}, **headers)[0] == 401
 
     def test_session_auth_needs_the_csrf_token(self) -> None:
-        book, customer = make_book(stock=3), make_customer()
+        book = make_book(stock=3)
+        user, _ = make_buyer()
         client = Client(enforce_csrf_checks=True)
-        client.force_login(make_user())
-        body = {"customer_id": customer.pk, "lines": [{"book_id": book.pk, "quantity": 1}]}
-        assert post(client, "/api/orders", body)[0] == 403
+        client.force_login(user)
+        body = {"lines": [{"book_id": book.pk, "quantity": 1}]}
+        assert post(client, "/api/orders", body) == (403, {"detail": CSRF_FAILED})
         client.get(f"/books/{book.pk}/reviews/new")  # sets the csrftoken cookie
         token = client.cookies["csrftoken"].value
         assert post(client, "/api/orders", body, **{"X-CSRFToken": token})[0] == 201
+
+    def test_a_token_needs_no_csrf_token(self) -> None:
+        book = make_book(stock=3)
+        user, _ = make_buyer()
+        body = {"lines": [{"book_id": book.pk, "quantity": 1}]}
+        client = Client(enforce_csrf_checks=True)
+        assert post(client, "/api/orders", body, **token_auth(user))[0] == 201
 
     def test_book_writes_need_the_permission(self, reader: dict[str, str]) -> None:
         status, body = post(Client(), "/api/books", book_body(make_author().pk), **reader)
@@ -152,8 +196,8 @@ class TestReviewsAndOrders:
         assert post(Client(), "/api/books/999999/reviews", {"rating": 5}, **reader)[0] == 404
 
     def test_order_replay_returns_the_same_body_with_200(self, reader: dict[str, str]) -> None:
-        book, customer = make_book(stock=5), make_customer()
-        body = {"customer_id": customer.pk, "lines": [{"book_id": book.pk, "quantity": 2}]}
+        book = make_book(stock=5)
+        body = {"lines": [{"book_id": book.pk, "quantity": 2}]}
         client = Client(headers=reader)
         first = client.post(
             "/api/orders", body, content_type="application/json", headers={"Idempotency-Key": "abc"}
@@ -173,15 +217,15 @@ class TestReviewsAndOrders:
 
     @pytest.mark.parametrize("key", ["", "has space", "x" * 256, "é"])
     def test_invalid_idempotency_key_is_400(self, reader: dict[str, str], key: str) -> None:
-        book, customer = make_book(stock=5), make_customer()
-        body = {"customer_id": customer.pk, "lines": [{"book_id": book.pk, "quantity": 1}]}
+        book = make_book(stock=5)
+        body = {"lines": [{"book_id": book.pk, "quantity": 1}]}
         before = snapshot()
         assert post(Client(), "/api/orders", body, **reader, **{"Idempotency-Key": key})[0] == 400
         assert snapshot() == before
 
     def test_out_of_stock_is_409_naming_the_book(self, reader: dict[str, str]) -> None:
-        book, customer = make_book(stock=1, title="Rare"), make_customer()
-        body = {"customer_id": customer.pk, "lines": [{"book_id": book.pk, "quantity": 2}]}
+        book = make_book(stock=1, title="Rare")
+        body = {"lines": [{"book_id": book.pk, "quantity": 2}]}
         status, detail = post(Client(), "/api/orders", body, **reader)
         assert status == 409
         assert isinstance(detail, dict)

@@ -12,7 +12,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.writes.factories import basic_auth, make_book, make_customer, make_user, snapshot
+from tests.writes.factories import make_book, make_customer, make_user, snapshot, token_auth
 
 pytestmark = pytest.mark.django_db
 
@@ -69,13 +69,16 @@ def encode(body: object) -> bytes:
     key=KEYS,
 )
 def test_no_500_and_nothing_changes_on_refusal(
-    endpoint: tuple[str, str], path_id: str, body: bytes, key: str | None, seeded: dict[str, int]
+    endpoint: tuple[str, str],
+    path_id: str,
+    body: bytes,
+    key: str | None,
+    seeded: dict[str, int | str],
 ) -> None:
     method, template = endpoint
     url = template.format(id=path_id.format(book=seeded["book"]))
-    headers = (
-        basic_auth("fuzzer") if key is None else {**basic_auth("fuzzer"), "Idempotency-Key": key}
-    )
+    auth = {"Authorization": str(seeded["token"])}
+    headers = auth if key is None else {**auth, "Idempotency-Key": key}
     before = snapshot()
     response = getattr(Client(), method)(
         url, body, content_type="application/json", headers=headers
@@ -86,7 +89,8 @@ def test_no_500_and_nothing_changes_on_refusal(
 
 
 @pytest.fixture
-def seeded() -> dict[str, int]:
-    make_user(perms=("bookstore.add_book", "bookstore.change_book"), username="fuzzer")
+def seeded() -> dict[str, int | str]:
+    user = make_user(perms=("bookstore.add_book", "bookstore.change_book"), username="fuzzer")
     book = make_book(stock=5)
-    return {"book": book.pk, "customer": make_customer().pk}
+    customer = make_customer(user=user)
+    return {"book": book.pk, "customer": customer.pk, "token": token_auth(user)["Authorization"]}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bookstore.settings import INVALID_INTEGER, MISSING_SECRET_KEY
+from bookstore.env import INVALID_INTEGER, MISSING_SECRET_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -74,3 +74,38 @@ def test_a_malformed_number_is_a_clear_error() -> None:
     result = manage("check", SECRET_KEY=strong_key(), SECURE_HSTS_SECONDS="a year")
     assert result.returncode != 0
     assert INVALID_INTEGER.format(name="SECURE_HSTS_SECONDS", value="a year") in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"CONN_MAX_AGE": "abc"}, INVALID_INTEGER.format(name="CONN_MAX_AGE", value="abc")),
+        ({"CONN_MAX_AGE": "-1"}, INVALID_INTEGER.format(name="CONN_MAX_AGE", value="-1")),
+        (
+            {"DATABASE_STATEMENT_TIMEOUT": "5s"},
+            INVALID_INTEGER.format(name="DATABASE_STATEMENT_TIMEOUT", value="5s"),
+        ),
+        ({"SECRET_KEY": ""}, MISSING_SECRET_KEY),
+        ({"SECRET_KEY": "   "}, MISSING_SECRET_KEY),
+        ({"DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL is not a database URL"),
+    ],
+)
+def test_a_bad_setting_stops_the_start_with_one_clear_line(
+    env: dict[str, str], message: str
+) -> None:
+    result = manage("check", **{"SECRET_KEY": strong_key(), **env})
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "ImproperlyConfigured" in result.stderr  # Django's own, not some later crash
+
+
+def test_production_database_options_by_default() -> None:
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    postgres = manage(
+        "shell", "-v", "0", "-c", code, SECRET_KEY=strong_key(),
+        DATABASE_URL="postgres://u@127.0.0.1:5432/db",
+    )  # fmt: skip
+    assert postgres.stdout.strip() == "{'options': '-c statement_timeout=5000'}", postgres.stderr
+    sqlite = manage("shell", "-v", "0", "-c", code, SECRET_KEY=strong_key(),
+                    DATABASE_URL="sqlite:////tmp/x.sqlite3")  # fmt: skip
+    assert sqlite.stdout.strip() == "{'transaction_mode': 'IMMEDIATE', 'timeout': 10}"

@@ -12,7 +12,7 @@ from django.test import Client
 
 from bookstore.api_writes import DATABASE_UNAVAILABLE
 from bookstore.models import Order, OrderLine, Stock
-from tests.writes.factories import basic_auth, make_book, make_customer, make_user, snapshot
+from tests.writes.factories import make_book, make_buyer, snapshot, token_auth
 
 STOCK = 100
 
@@ -25,8 +25,8 @@ def order_body(customer_id: int, *lines: tuple[int, int]) -> str:
 
 @pytest.mark.django_db
 def test_second_line_out_of_stock_through_the_api_writes_nothing() -> None:
-    customer, plenty, scarce = make_customer(), make_book(stock=10), make_book(stock=0)
-    client = Client(headers=basic_auth(make_user().username))
+    (user, customer), plenty, scarce = make_buyer(), make_book(stock=10), make_book(stock=0)
+    client = Client(headers=token_auth(user))
     before = snapshot()
     response = client.post(
         "/api/orders",
@@ -81,8 +81,8 @@ def kill_before_inserting_lines(outcome: list[tuple[bool, bool]]) -> Callable[..
 def test_connection_killed_mid_order_leaves_nothing_and_the_retry_succeeds() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("pg_terminate_backend is PostgreSQL's; SQLite has no server to kill")
-    customer, book = make_customer(), make_book(stock=STOCK)
-    client = Client(headers={**basic_auth(make_user().username), "Idempotency-Key": "retry-me"})
+    (user, customer), book = make_buyer(), make_book(stock=STOCK)
+    client = Client(headers={**token_auth(user), "Idempotency-Key": "retry-me"})
     body = order_body(customer.pk, (book.pk, 2))
     outcome: list[tuple[bool, bool]] = []
 

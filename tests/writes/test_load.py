@@ -5,7 +5,9 @@ import socket
 
 import pytest
 
-from bench.load import NOT_LOCAL, ensure_database, free_port, parse_wrk_output, queries_of
+from bench.load import NOT_LOCAL, ensure_database, free_port
+from bench.load_scenarios import MIXED, Request, reads
+from bench.load_wrk import parse_wrk_output, queries_of
 
 WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:4000
   2 threads and 16 connections
@@ -54,3 +56,12 @@ def test_refuses_a_remote_database() -> None:
         match=re.escape(NOT_LOCAL.format(host="db.example")),
     ):
         ensure_database("postgres://u@db.example:5432/x")
+
+
+def test_requests_are_lines_the_lua_script_splits() -> None:
+    order = MIXED[0]
+    assert order.line() == 'POST|/api/orders|{"lines": [{"book_id": {id}, "quantity": 1}]}'
+    path, body = order.filled(7)
+    assert (path, body) == ("/api/orders", b'{"lines": [{"book_id": 7, "quantity": 1}]}')
+    assert reads(["/books/"]) == (Request("GET", "/books/"),)
+    assert Request("GET", "/api/books/{id}").filled(3) == ("/api/books/3", None)

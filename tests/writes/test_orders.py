@@ -18,6 +18,7 @@ from repos.write_errors import (
     OutOfStock,
     ReferenceNotFound,
 )
+from tests.writes.factories import buyer_id as buyer
 from tests.writes.factories import make_book, make_customer, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,9 @@ class TestPlace:
     def test_writes_order_lines_and_takes_stock(self) -> None:
         customer = make_customer()
         first, second = make_book(stock=5, price="10.00"), make_book(stock=3, price="2.50")
-        placed = place_order(order=order_of(customer.pk, (second.pk, 3), (first.pk, 2)))
+        placed = place_order(
+            placed_by=buyer(), order=order_of(customer.pk, (second.pk, 3), (first.pk, 2))
+        )
         assert not placed.replayed
         order = placed.order
         assert order.customer_id == customer.pk
@@ -76,20 +79,24 @@ class TestPlace:
     def test_query_count_is_8_plus_one_per_line(
         self, lines: int, assert_num_queries: AssertNumQueries
     ) -> None:
-        customer = make_customer()
+        customer, by = make_customer(), buyer()
         books = [make_book(stock=5) for _ in range(lines)]
         # customer, prices, order insert, one stock update per line (the lock order), line
         # insert, order + lines read, and the savepoint and its release (the test runs in a
         # transaction, so atomic() is a savepoint)
         with assert_num_queries(8 + lines):
-            place_order(order=order_of(customer.pk, *((book.pk, 1) for book in books)))
+            place_order(
+                placed_by=by, order=order_of(customer.pk, *((book.pk, 1) for book in books))
+            )
 
     def test_second_line_out_of_stock_rolls_back_everything(self) -> None:
         customer = make_customer()
         plenty, scarce = make_book(stock=10), make_book(stock=1, title="Rare")
         before = snapshot()
         with pytest.raises(OutOfStock) as info:
-            place_order(order=order_of(customer.pk, (plenty.pk, 4), (scarce.pk, 2)))
+            place_order(
+                placed_by=buyer(), order=order_of(customer.pk, (plenty.pk, 4), (scarce.pk, 2))
+            )
         assert str(info.value) == OUT_OF_STOCK.format(
             book_id=scarce.pk, title="Rare", requested=2, available=1
         )
@@ -99,7 +106,7 @@ class TestPlace:
     def test_a_book_without_a_stock_row_is_out_of_stock(self) -> None:
         customer, book = make_customer(), make_book(stock=None)
         with pytest.raises(OutOfStock) as info:
-            place_order(order=order_of(customer.pk, (book.pk, 1)))
+            place_order(placed_by=buyer(), order=order_of(customer.pk, (book.pk, 1)))
         assert info.value.available == 0
         assert Order.objects.count() == 0
 
@@ -107,10 +114,12 @@ class TestPlace:
         customer, book = make_customer(), make_book()
         before = snapshot()
         with pytest.raises(ReferenceNotFound) as info:
-            place_order(order=order_of(customer.pk + 99, (book.pk, 1)))
+            place_order(placed_by=buyer(), order=order_of(customer.pk + 99, (book.pk, 1)))
         assert str(info.value) == REFERENCE_NOT_FOUND.format(model="Customer", id=customer.pk + 99)
         with pytest.raises(ReferenceNotFound) as info:
-            place_order(order=order_of(customer.pk, (book.pk, 1), (book.pk + 99, 1)))
+            place_order(
+                placed_by=buyer(), order=order_of(customer.pk, (book.pk, 1), (book.pk + 99, 1))
+            )
         assert str(info.value) == REFERENCE_NOT_FOUND.format(model="Book", id=book.pk + 99)
         assert snapshot() == before
 
@@ -118,9 +127,13 @@ class TestPlace:
 class TestIdempotency:
     def test_retry_returns_the_same_order_and_writes_nothing(self) -> None:
         customer, book = make_customer(), make_book(stock=5)
-        first = place_order(order=order_of(customer.pk, (book.pk, 2)), idempotency_key="k-1")
+        first = place_order(
+            placed_by=buyer(), order=order_of(customer.pk, (book.pk, 2)), idempotency_key="k-1"
+        )
         after_first = snapshot()
-        again = place_order(order=order_of(customer.pk, (book.pk, 2)), idempotency_key="k-1")
+        again = place_order(
+            placed_by=buyer(), order=order_of(customer.pk, (book.pk, 2)), idempotency_key="k-1"
+        )
         assert (first.replayed, again.replayed) == (False, True)
         assert again.order == first.order
         assert again.order.model_dump_json() == first.order.model_dump_json()
@@ -129,24 +142,32 @@ class TestIdempotency:
 
     def test_same_key_for_another_request_is_a_conflict(self) -> None:
         customer, book = make_customer(), make_book(stock=5)
-        place_order(order=order_of(customer.pk, (book.pk, 2)), idempotency_key="k-2")
+        place_order(
+            placed_by=buyer(), order=order_of(customer.pk, (book.pk, 2)), idempotency_key="k-2"
+        )
         before = snapshot()
         with pytest.raises(IdempotencyConflict) as info:
-            place_order(order=order_of(customer.pk, (book.pk, 3)), idempotency_key="k-2")
+            place_order(
+                placed_by=buyer(), order=order_of(customer.pk, (book.pk, 3)), idempotency_key="k-2"
+            )
         assert str(info.value) == IDEMPOTENCY_CONFLICT.format(key="k-2")
         assert snapshot() == before
 
     def test_a_refused_order_does_not_use_up_its_key(self) -> None:
         customer, book = make_customer(), make_book(stock=1)
         with pytest.raises(OutOfStock):
-            place_order(order=order_of(customer.pk, (book.pk, 2)), idempotency_key="k-3")
+            place_order(
+                placed_by=buyer(), order=order_of(customer.pk, (book.pk, 2)), idempotency_key="k-3"
+            )
         Stock.objects.filter(book=book).update(on_hand=2)
-        placed = place_order(order=order_of(customer.pk, (book.pk, 2)), idempotency_key="k-3")
+        placed = place_order(
+            placed_by=buyer(), order=order_of(customer.pk, (book.pk, 2)), idempotency_key="k-3"
+        )
         assert not placed.replayed
 
     def test_orders_without_a_key_are_independent(self) -> None:
         customer, book = make_customer(), make_book(stock=5)
-        a = place_order(order=order_of(customer.pk, (book.pk, 1)))
-        b = place_order(order=order_of(customer.pk, (book.pk, 1)))
+        a = place_order(placed_by=buyer(), order=order_of(customer.pk, (book.pk, 1)))
+        b = place_order(placed_by=buyer(), order=order_of(customer.pk, (book.pk, 1)))
         assert a.order.id != b.order.id
         assert Order.objects.filter(idempotency_key__isnull=True).count() == 2

@@ -8,7 +8,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from bookstore.models import Book
-from bookstore.seeding.generator import Seeder, refresh_planner_statistics, reset_bookstore
+from bookstore.seeding.generator import (
+    Seeder,
+    lift_statement_timeout,
+    refresh_planner_statistics,
+    reset_bookstore,
+)
 
 
 class Command(BaseCommand):
@@ -42,6 +47,7 @@ class Command(BaseCommand):
             raise CommandError("--books must be >= 0")
         if batch_size < 1:
             raise CommandError("--batch-size must be >= 1")
+        lift_statement_timeout()  # the site's 5 s limit is for requests, not for a bulk load
         if options["reset"]:
             reset_bookstore()
         elif options["if_empty"] and Book.objects.exists():

@@ -1,0 +1,103 @@
+"""Read settings from the environment, refusing bad values with a message that names them.
+
+``bookstore/settings.py`` calls these; each error is an ``ImproperlyConfigured`` whose text is
+a constant here, so a typo in a deployment's environment stops the start with one clear line
+instead of a traceback from deep inside Django (or, worse, a silently wrong value).
+"""
+
+import os
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+__all__ = [
+    "BAD_DATABASE_URL",
+    "INVALID_INTEGER",
+    "MISSING_SECRET_KEY",
+    "TOO_LARGE_INTEGER",
+    "database_config",
+    "env_flag",
+    "env_int",
+    "env_list",
+    "secret_key",
+]
+
+TRUTHY = {"1", "true", "yes", "on"}
+MAX_SETTING_INTEGER = 10**9  # seconds or milliseconds: far beyond any sensible value
+
+MISSING_SECRET_KEY = (
+    "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
+    "(or DEBUG=1 for local development only)."
+)
+INVALID_INTEGER = (
+    "The environment variable {name} must be a whole number of seconds, not {value!r}."
+)
+TOO_LARGE_INTEGER = "The environment variable {name} must be at most {high}, not {value}."
+BAD_DATABASE_URL = "DATABASE_URL is not a database URL dj-database-url understands: {reason}"
+
+
+def env_flag(name: str, *, default: bool = False) -> bool:
+    """Read a boolean environment variable (``1``/``true``/``yes``/``on`` are true)."""
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in TRUTHY
+
+
+def env_int(name: str, *, default: int, high: int = MAX_SETTING_INTEGER) -> int:
+    """Read a whole number (0..``high``) from the environment; blank or unset means ``default``.
+
+    Raises ``ImproperlyConfigured`` for anything else: ``abc``, ``-1``, ``1.5``, ``10**400``.
+    """
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()):
+        raise ImproperlyConfigured(INVALID_INTEGER.format(name=name, value=value))
+    if len(text) > len(str(high)) or int(text) > high:  # len first: int() of 10**5000 is slow
+        raise ImproperlyConfigured(TOO_LARGE_INTEGER.format(name=name, high=high, value=text))
+    return int(text)
+
+
+def env_list(name: str, *, default: str = "") -> list[str]:
+    """Read a comma-separated environment variable as a list (blank items dropped)."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def secret_key(*, debug: bool, dev_key: str) -> str:
+    """Return ``SECRET_KEY`` from the environment; ``dev_key`` only when ``debug`` is on.
+
+    A key of only whitespace counts as unset. Raises ``ImproperlyConfigured`` without a key.
+    """
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if not key and debug:
+        key = dev_key
+    if not key:
+        raise ImproperlyConfigured(MISSING_SECRET_KEY)
+    return key
+
+
+def database_config(
+    url: str, *, conn_max_age: int, statement_timeout: int, sqlite_busy_timeout: int
+) -> dict[str, Any]:
+    """Return the ``DATABASES["default"]`` entry for ``url``.
+
+    PostgreSQL connections get ``statement_timeout`` (seconds; 0 turns it off) as a server
+    option, so one slow query cannot hold a worker and a connection for ever. An SQLite file
+    gets ``IMMEDIATE`` transactions (a transaction takes the write lock when it starts, so two
+    writers queue instead of both reading and then failing to upgrade) and waits up to
+    ``sqlite_busy_timeout`` seconds for a lock before "database is locked".
+    """
+    try:
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
+    except (ValueError, dj_database_url.UnknownSchemeError) as error:
+        raise ImproperlyConfigured(BAD_DATABASE_URL.format(reason=error)) from None
+    options: dict[str, Any] = dict(config.get("OPTIONS") or {})
+    if config["ENGINE"] == "django.db.backends.postgresql" and statement_timeout > 0:
+        options["options"] = f"-c statement_timeout={statement_timeout * 1000}"
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        options.setdefault("timeout", sqlite_busy_timeout)
+    if options:
+        config["OPTIONS"] = options
+    return config
