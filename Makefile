@@ -155,8 +155,9 @@ bench-deps: $(BENCH_STAMP)
 bench: $(BENCH_STAMP)
 	BENCH_POSTGRES="$(BENCH_POSTGRES)" $(PY) -m bench $(ARGS)
 
+# A quick run writes into bench/results/quick/ (git-ignored), never over the committed results.
 bench-quick: $(BENCH_STAMP)
-	BENCH_POSTGRES="$(BENCH_POSTGRES)" $(PY) -m bench --quick $(ARGS)
+	BENCH_POSTGRES="$(BENCH_POSTGRES)" $(PY) -m bench --quick --out bench/results/quick $(ARGS)
 
 clean:
-	rm -rf $(VENV) $(VENV52) .mypy_cache .pytest_cache .ruff_cache $(LIB)/.cache
+	rm -rf $(VENV) $(VENV52) .mypy_cache .pytest_cache .ruff_cache $(LIB)/.cache $(LIB)/build
