@@ -198,7 +198,7 @@ def test_plan_arguments_of_the_wrong_shape_are_refused_where_declared() -> None:
 
 @pytest.mark.django_db
 def test_a_reverse_one_to_one_typed_without_not_loaded_must_be_loaded() -> None:
-    plan = Plan(Writer, WriterWithProfile)  # `profile: ProfileBio | None`, not loaded
+    plan = Plan(Writer, WriterWithProfile)  # type: ignore[plan-relation]  # `profile: ProfileBio | None`, not loaded
     assert ids(plan) == [RELATION_NOT_LOADED]
     with pytest.raises(PlanError, match=RELATION_NOT_LOADED):  # was AttributeError
         fetch_all(plan, Writer.objects.all())
@@ -234,7 +234,7 @@ def test_manage_py_plans_lists_the_others_and_names_a_broken_plan() -> None:
         id: int
         title: int
 
-    broken = Plan(Novel, Broken, name="broken for plans")
+    broken = Plan(Novel, Broken, name="broken for plans")  # type: ignore[plan-type]
     register(broken)
     out, err = StringIO(), StringIO()
     try:
