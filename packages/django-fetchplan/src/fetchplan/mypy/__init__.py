@@ -10,18 +10,28 @@ It checks every ``Plan(Model, DTO, fields=..., relations=...)`` and every ``with
 ``with_relations()`` call: each DTO field has a source, each path exists and walks only
 to-one relations, each field's type accepts its column's type and NULL, ``One``/``Many``
 match the relation, nested plans run over the related model and build a DTO the field holds,
-``Many(order_by=...)`` names fields of the related model. Errors carry the codes of
+``Many(order_by=...)`` names fields of the related model; ``fetch_*()`` gets a queryset of the
+plan's model; ``with_dto()`` only narrows the DTO's fields. Errors carry the codes of
 :mod:`fetchplan.mypy.codes`. What it cannot see (a dict built elsewhere, an expression) it
 leaves to the run-time checks (``manage.py check``, first compile), which stay the backstop.
 """
 
+import hashlib
 from collections.abc import Callable
-from typing import override
+from pathlib import Path
+from typing import Any, override
 
 from mypy.nodes import Expression
-from mypy.plugin import FunctionContext, MethodContext, Plugin
-from mypy.types import Type
+from mypy.plugin import (
+    FunctionContext,
+    FunctionSigContext,
+    MethodContext,
+    Plugin,
+    ReportConfigContext,
+)
+from mypy.types import FunctionLike, Type
 
+from fetchplan.mypy.calls import FETCH_FUNCTIONS, check_fetch_signature, check_with_dto
 from fetchplan.mypy.rules import (
     PLAN,
     check_every_field_has_source,
@@ -84,8 +94,23 @@ class FetchplanPlugin(Plugin):
     """Hooks on the calls that declare plans."""
 
     @override
+    def report_config_data(self, ctx: ReportConfigContext) -> Any:
+        # mypy's cache knows the plugin's entry module only: a change in any of its modules
+        # (a new rule) must recheck the code, not replay errors cached by the old rules.
+        digest = hashlib.sha256()
+        for path in sorted(Path(__file__).parent.glob("*.py")):
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+    @override
     def get_function_hook(self, fullname: str) -> Callable[[FunctionContext], Type] | None:
         return check_plan_call if fullname == PLAN else None
+
+    @override
+    def get_function_signature_hook(
+        self, fullname: str
+    ) -> Callable[[FunctionSigContext], FunctionLike] | None:
+        return check_fetch_signature if fullname in FETCH_FUNCTIONS else None
 
     @override
     def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
@@ -93,6 +118,8 @@ class FetchplanPlugin(Plugin):
             return check_with_fields
         if fullname == f"{PLAN}.with_relations":
             return check_with_relations
+        if fullname == f"{PLAN}.with_dto":
+            return check_with_dto
         return None
 
 

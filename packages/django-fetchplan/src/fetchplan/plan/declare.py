@@ -26,10 +26,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import FrameType
-from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, override
+from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar, override
 
 from django.db.models import Model, Q
 from django.db.models.expressions import BaseExpression
+from pydantic import BaseModel
 
 from fetchplan.plan.errors import (
     BAD_FILTER,
@@ -108,12 +109,17 @@ class Many:
 
 Relation = One | Many
 
+StrategyName = Strategy | Literal["values", "instances"]
+"""A strategy as the enum or its value: ``Strategy.INSTANCES`` or ``"instances"``."""
+
 
 # Old-style type variables on purpose: with PEP 695 syntax mypy infers variance, and a frozen
 # Plan would be covariant in its model, so `fetch_all(BOOK_PLAN, Author.objects.all())`
 # would type-check (both widen to Model). Invariant variables make it an error.
+# A DTO is a pydantic model or a NamedTuple (a tuple): `Plan(Book, dict)` is a type error.
 M = TypeVar("M", bound=Model)
-D = TypeVar("D")
+D = TypeVar("D", bound=BaseModel | tuple[Any, ...])
+D2 = TypeVar("D2", bound=BaseModel | tuple[Any, ...])
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,7 +161,7 @@ class Plan(Generic[M, D]):  # noqa: UP046  (invariance, see above)
 
     # -- builders: every change returns a new plan ---------------------------------------------
 
-    def with_strategy(self, strategy: Strategy | str) -> Self:
+    def with_strategy(self, strategy: StrategyName) -> Self:
         """Return the same plan run with another strategy."""
         strategy = _strategy(strategy)
         return self._replace(strategy=strategy, name=f"{self.name} [{strategy}]")
@@ -167,6 +173,24 @@ class Plan(Generic[M, D]):  # noqa: UP046  (invariance, see above)
     def with_relations(self, **relations: Relation) -> Self:
         """Return a plan that also loads these relations."""
         return self._replace(relations={**self.relations, **relations})
+
+    def with_dto(self, dto: type[D2]) -> "Plan[M, D2]":
+        """Return the same plan building ``dto`` instead: typically a DTO that narrows
+        ``X | NotLoaded`` to ``X`` for the relations this plan loads.
+
+        Code that needs those relations then says so in its signature
+        (``def show(book: BookWithReviews)``), and mypy enforces it. The new DTO is checked
+        like any plan's at its first compile: a narrowed relation the plan does not load is an
+        error (``fetchplan.E004``), never a DTO without it.
+        """
+        return Plan(
+            self.model,
+            dto,
+            fields=self.fields,
+            relations=self.relations,
+            strategy=self.strategy,
+            name=f"{getattr(dto, '__name__', dto)} from {self.name}",
+        )
 
     def _replace(self, **changes: Any) -> Self:
         values = {

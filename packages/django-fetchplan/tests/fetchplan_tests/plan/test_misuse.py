@@ -133,7 +133,7 @@ def test_a_plan_of_something_else_than_a_model_and_a_dto(
 
 
 def test_manage_py_check_reports_a_non_dto_class_instead_of_crashing() -> None:
-    plan = Plan(Novel, dict, name="novel as dict")
+    plan = Plan(Novel, dict, name="novel as dict")  # type: ignore[type-var]  # the misuse under test
     register(plan)
     try:
         with pytest.raises(SystemCheckError) as raised:
@@ -190,7 +190,7 @@ def test_plan_arguments_of_the_wrong_shape_are_refused_where_declared() -> None:
     with pytest.raises(PlanError, match="must be one of 'values', 'instances', got 'fast'"):
         Plan(Novel, TitleOnly, strategy="fast")  # type: ignore[arg-type]  # the misuse under test
     with pytest.raises(PlanError, match="got 'fast'"):
-        Plan(Novel, TitleOnly).with_strategy("fast")
+        Plan(Novel, TitleOnly).with_strategy("fast")  # type: ignore[arg-type]  # the misuse under test
 
 
 # -- reverse one-to-one -------------------------------------------------------------------------

@@ -20,10 +20,10 @@ LIBRARY = Path(__file__).resolve().parents[3]
 HEADER = """\
 from typing import Literal
 from django.db.models import Count
-from fetchplan import Many, One, Plan
+from fetchplan import Many, One, Plan, fetch_all
 from fetchplan.dto import DTO, NotLoaded
 from fetchplan_tests.testapp import plans
-from fetchplan_tests.testapp.dtos import ChapterDTO, WriterRef
+from fetchplan_tests.testapp.dtos import ChapterDTO, NovelDTO, WriterRef
 from fetchplan_tests.testapp.models import Chapter, Novel, Writer
 """
 
@@ -212,6 +212,20 @@ SNIPPETS = {
         BAD = plans.NOVEL.with_fields(writer_name="writer__born")  # E: plan-type
         WORSE = plans.NOVEL.with_fields(nope="title")  # E: plan-field
     """,
+    "fetch_over_another_models_queryset": """
+        rows = fetch_all(plans.NOVEL, Writer.objects.all())  # E: plan-model
+    """,
+    "with_dto_may_only_narrow": """
+        class Wider(NovelDTO):
+            title: str | None  # type: ignore[assignment]
+
+        class Extra(DTO):
+            id: int
+            blurb: str
+
+        A = plans.NOVEL.with_dto(Wider)  # E: plan-type
+        B = plans.NOVEL.with_dto(Extra)  # E: plan-field
+    """,
     "with_relations_is_checked": """
         BAD = plans.NOVEL.with_relations(chapters=One(plans.CHAPTER))  # E: plan-relation
     """,
@@ -302,6 +316,16 @@ MESSAGES = {
         "NovelDTO has no field 'nope': fields= keys name DTO fields (add 'nope' to NovelDTO, "
         "or remove it here)",
     ],
+    "fetch_over_another_models_queryset": [
+        "fetch_all() runs a plan of Novel over a queryset of Writer: pass Novel rows "
+        "(Novel.objects...), or a plan of Writer"
+    ],
+    "with_dto_may_only_narrow": [
+        'with_dto(Wider): Wider.title is "str | None", not "str" or narrower (as in '
+        "NovelDTO): a DTO for with_dto() may only narrow fields, such as `X | NotLoaded` to `X`",
+        "with_dto(Extra): Extra.blurb is not a field of NovelDTO, so the plan has no source "
+        "for it: add it to NovelDTO and the plan first",
+    ],
     "with_relations_is_checked": [
         "One() fills NovelDTO.chapters, but Novel.chapters is a to-many relation: use Many()"
     ],
@@ -350,5 +374,5 @@ def test_snippet_type_checks_as_expected(name: str, mypy_results: Found) -> None
 
 def test_every_rule_has_a_failing_snippet() -> None:
     codes = {code for name in SNIPPETS for _, code in expected_errors(name)}
-    assert codes == {"plan-field", "plan-path", "plan-type", "plan-relation"}
+    assert codes == {"plan-field", "plan-path", "plan-type", "plan-relation", "plan-model"}
     assert set(MESSAGES) == {name for name in SNIPPETS if expected_errors(name)}
