@@ -23,9 +23,10 @@ COPIED = ["mypy.ini", "bookstore", "dtos", "repos", "tests/__init__.py", "tests/
 HEADER = """\
 from fetchplan import Many, One, Plan
 from fetchplan.dto import DTO
-from bookstore.models import Author, Book
-from repos.books import REVIEW
+from bookstore.models import Author, Book, Review
 from dtos.books import ReviewDTO
+
+REVIEW = Plan(Review, ReviewDTO)
 """
 
 MISTAKES = {

@@ -54,6 +54,8 @@ class Target:
     model: Any
     dto: TypeInfo
     fields: dict[str, Type]
+    within: str = ""
+    """Set for an inferred nested plan: which relation it fills (starts its messages)."""
 
     @property
     def dto_name(self) -> str:
@@ -64,7 +66,7 @@ class Target:
         return str(self.model.__name__)
 
     def fail(self, message: str, context: Context, code: ErrorCode) -> None:
-        self.api.fail(message, context, code=code)
+        self.api.fail(self.within + message, context, code=code)
 
 
 def target_of(api: CheckerPluginInterface, plan_type: Type) -> Target | None:
@@ -342,6 +344,8 @@ def check_relation(target: Target, name: str, annotation: Type, call: CallExpr) 
     plan = arguments.get("plan")
     if plan is not None:
         check_nested_plan(target, dto_field, kind, source, related, holder, plan)
+    elif kind == "One" or "scalar" not in arguments:
+        check_inferred_plan(target, dto_field, kind, related, holder, call)
 
 
 def check_order_by(
@@ -380,6 +384,30 @@ def check_scalar(target: Target, name: str, element: Type, related: Any, scalar:
             scalar,
             PLAN_TYPE,
         )
+
+
+def check_inferred_plan(
+    target: Target, dto_field: str, kind: str, related: Any, holder: Type, call: CallExpr
+) -> None:
+    """Check the plan inferred for ``One()`` / ``Many()`` given none: ``Plan(related, X)``."""
+    candidates = dtos.dto_infos(holder)
+    if len(candidates) != 1:
+        shape = "X | None" if kind == "One" else "tuple[X, ...]"
+        target.fail(
+            f"{kind}() fills {dto_field} with no plan, and none can be inferred: type the field "
+            f"{shape} with one DTO class X, or give the plan"
+            + (" or scalar=" if kind == "Many" else ""),
+            call,
+            PLAN_RELATION,
+        )
+        return
+    (dto,) = candidates
+    fields = dtos.dto_fields(dto)
+    if fields is None:
+        return
+    within = f"In the plan {kind}() infers for {dto_field} (Plan({related.__name__}, {dto.name})): "
+    nested = Target(target.api, related, dto, fields, within=within)
+    check_every_field_has_source(nested, set(), set(), call)
 
 
 def check_nested_plan(

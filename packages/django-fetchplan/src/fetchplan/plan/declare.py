@@ -63,10 +63,11 @@ class One:
     """Load a to-one relation (FK, one-to-one, either direction) as a nested DTO.
 
     It comes through the same query (joined columns). ``source`` is the model's relation name
-    when it differs from the DTO field's name.
+    when it differs from the DTO field's name. Without ``plan``, the nested plan is inferred:
+    the related model, the DTO class the field's annotation names (``fetchplan.plan.inference``).
     """
 
-    plan: "Plan[Any, Any]"
+    plan: "Plan[Any, Any] | None" = None
     source: str | None = None
 
 
@@ -75,7 +76,9 @@ class Many:
     """Load a to-many relation (reverse FK, many-to-many) with one extra query per level.
 
     Give ``plan`` to load nested DTOs, or ``scalar`` to load one column of the related model
-    (``Many(scalar="name")`` for ``tags: tuple[str, ...]``). ``filter``, ``order_by`` and
+    (``Many(scalar="name")`` for ``tags: tuple[str, ...]``); with neither, the nested plan is
+    inferred from ``tuple[X, ...]`` and the relation's model (``Many(order_by=("-created",))``).
+    ``filter``, ``order_by`` and
     ``limit`` apply *per parent* ("the 5 latest reviews of each book"), still in one query.
     """
 
@@ -87,7 +90,7 @@ class Many:
     limit: int | None = None
 
     def __post_init__(self) -> None:
-        if (self.plan is None) == (self.scalar is None):
+        if self.plan is not None and self.scalar is not None:
             raise PlanError(BAD_RELATION.format(got=f"plan={self.plan!r}, scalar={self.scalar!r}"))
         limit: object = self.limit
         if limit is not None and (
@@ -154,7 +157,9 @@ class Plan(Generic[M, D]):  # noqa: UP046  (invariance, see above)
             # getattr: a plan of a non-class must still get a name, for the check that rejects it.
             dto, model = (getattr(c, "__name__", repr(c)) for c in (self.dto, self.model))
             object.__setattr__(self, "name", f"{dto} from {model}")
-        if _under_import(site):
+        from fetchplan.plan.inference import INFERRING
+
+        if _under_import(site) and not INFERRING.get():
             from fetchplan.plan import registry
 
             registry.register(self)

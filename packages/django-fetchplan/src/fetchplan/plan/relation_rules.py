@@ -14,6 +14,7 @@ from fetchplan.plan.declare import Many, One
 from fetchplan.plan.errors import PlanError
 from fetchplan.plan.field_rules import check_scalar
 from fetchplan.plan.findings import Scope
+from fetchplan.plan.inference import needs_inference
 from fetchplan.plan.paths import resolve_path
 from fetchplan.plan.type_rules import dto_types, tuple_element, union_args
 
@@ -102,6 +103,14 @@ def _wrong_relation(
     if isinstance(relation, One) != to_one:
         actual = "to-one" if to_one else "to-many"
         return f"{kind}() fills {dto_field}, but {model_field.name!r} is a {actual} relation."
+    if needs_inference(relation):
+        holder = "X | None" if isinstance(relation, One) else "tuple[X, ...]"
+        return (
+            f"{kind}() fills {dto_field} with no plan, and none can be inferred: type the "
+            f"field {holder} with one DTO class X, or give the plan"
+            + (" or scalar=" if isinstance(relation, Many) else "")
+            + "."
+        )
     nested = relation.plan
     if nested is not None and nested.model is not model_field.related_model:
         leads_to = _name(model_field.related_model)

@@ -55,6 +55,15 @@ SNIPPETS = {
         )
         WITH_MORE = plans.NOVEL.with_fields(writer_name="writer__name")
     """,
+    "inferred_nested_plans_pass": """
+        from fetchplan_tests.testapp.dtos import WriterClubs
+
+        CLUBS = Plan(
+            Writer,
+            WriterClubs,
+            relations={"clubs": Many(order_by=("name",)), "mentor": One(), "mentees": Many()},
+        )
+    """,
     "what_the_plugin_cannot_know_passes": """
         class Loose(DTO):
             id: int
@@ -226,6 +235,20 @@ SNIPPETS = {
         A = plans.NOVEL.with_dto(Wider)  # E: plan-type
         B = plans.NOVEL.with_dto(Extra)  # E: plan-field
     """,
+    "inferred_nested_plan_lacks_a_source": """
+        class Card(DTO):
+            id: int
+            novels: tuple[NovelDTO, ...]
+
+        BAD = Plan(Writer, Card, relations={"novels": Many()})  # E: plan-field
+    """,
+    "nested_plan_that_cannot_be_inferred": """
+        class Dto(DTO):
+            id: int
+            labels: tuple[str, ...]
+
+        BAD = Plan(Novel, Dto, relations={"labels": Many(order_by=("name",))})  # E: plan-relation
+    """,
     "with_relations_is_checked": """
         BAD = plans.NOVEL.with_relations(chapters=One(plans.CHAPTER))  # E: plan-relation
     """,
@@ -325,6 +348,18 @@ MESSAGES = {
         "NovelDTO): a DTO for with_dto() may only narrow fields, such as `X | NotLoaded` to `X`",
         "with_dto(Extra): Extra.blurb is not a field of NovelDTO, so the plan has no source "
         "for it: add it to NovelDTO and the plan first",
+    ],
+    "inferred_nested_plan_lacks_a_source": [
+        "In the plan Many() infers for Card.novels (Plan(Novel, NovelDTO)): NovelDTO.chapter_count"
+        " has no source: Novel has no column 'chapter_count'. Add "
+        "fields={'chapter_count': 'relation__field'} or an expression, or a relation in relations=",
+        "In the plan Many() infers for Card.novels (Plan(Novel, NovelDTO)): NovelDTO.writer_name"
+        " has no source: Novel has no column 'writer_name'. Add "
+        "fields={'writer_name': 'relation__field'} or an expression, or a relation in relations=",
+    ],
+    "nested_plan_that_cannot_be_inferred": [
+        "Many() fills Dto.labels with no plan, and none can be inferred: type the field "
+        "tuple[X, ...] with one DTO class X, or give the plan or scalar="
     ],
     "with_relations_is_checked": [
         "One() fills NovelDTO.chapters, but Novel.chapters is a to-many relation: use Many()"
