@@ -291,8 +291,11 @@ def check_relation(target: Target, name: str, annotation: Type, call: CallExpr) 
     if source_node is not None and not isinstance(source_node, StrExpr):
         return
     source = source_node.value if isinstance(source_node, StrExpr) else name
-    field = schema.get_field(target.model, source)
     dto_field = f"{target.dto_name}.{name}"
+    if "__" in source:
+        check_many_path(target, dto_field, kind, annotation, source, arguments, call)
+        return
+    field = schema.get_field(target.model, source)
     if field is None:
         target.fail(
             f"{kind}() fills {dto_field}, but {target.model_name} has no relation {source!r}: "
@@ -346,6 +349,53 @@ def check_relation(target: Target, name: str, annotation: Type, call: CallExpr) 
         check_nested_plan(target, dto_field, kind, source, related, holder, plan)
     elif kind == "One" or "scalar" not in arguments:
         check_inferred_plan(target, dto_field, kind, related, holder, call)
+
+
+def check_many_path(
+    target: Target,
+    dto_field: str,
+    kind: str,
+    annotation: Type,
+    source: str,
+    arguments: dict[str, Expression],
+    call: CallExpr,
+) -> None:
+    """Check a relation whose ``source`` walks several hops (``"novels__labels"``)."""
+    current = target.model
+    to_many = False
+    for part in source.split("__"):
+        field = schema.get_field(current, part)
+        if field is None or not field.is_relation:
+            what = "relation" if field is None else "relation (it is a column)"
+            target.fail(
+                f"{kind}() fills {dto_field} through {source!r}, but {current.__name__} has no "
+                f"{what} {part!r}: fix source=",
+                call,
+                PLAN_PATH,
+            )
+            return
+        to_many = to_many or bool(field.one_to_many or field.many_to_many)
+        current = field.related_model
+    if kind == "One" or not to_many:
+        use = "Many()" if to_many else "One() or a path in fields="
+        target.fail(
+            f"{kind}() fills {dto_field} through {source!r}, which reaches "
+            f"{'many rows' if to_many else 'one row'} per parent: use {use}",
+            call,
+            PLAN_RELATION,
+        )
+        return
+    element = dtos.tuple_element(annotation)
+    if element is None:
+        target.fail(f"{dto_field} must be typed tuple[X, ...] to hold Many()", call, PLAN_RELATION)
+        return
+    check_order_by(target, dto_field, current, arguments.get("order_by"))
+    scalar = arguments.get("scalar")
+    if isinstance(scalar, StrExpr):
+        check_scalar(target, dto_field.partition(".")[2], element, current, scalar)
+    plan = arguments.get("plan")
+    if plan is not None:
+        check_nested_plan(target, dto_field, kind, source, current, element, plan)
 
 
 def check_order_by(

@@ -22,7 +22,7 @@ from fetchplan.dto import NotLoaded
 from fetchplan.plan.declare import Many, One, Plan
 from fetchplan.plan.dto_kinds import field_types
 from fetchplan.plan.inference import infer_relations
-from fetchplan.plan.paths import canonical_path, get_field, plan_error
+from fetchplan.plan.paths import canonical_path, get_field, many_path, plan_error
 from fetchplan.plan.type_rules import mentions_not_loaded
 
 ANNOTATION_PREFIX = "plan_"
@@ -221,6 +221,13 @@ def _many_edge(
     plan: Plan[Any, Any], name: str, relation: Many, unproven: Collection[Plan[Any, Any]]
 ) -> ManyEdge:
     source = relation.source or name
+    if "__" in source:  # several hops: the lookup back to the parent walks them all
+        resolved = many_path(plan.model, source)
+        if isinstance(resolved, str):
+            raise plan_error(plan, resolved)
+        related, parent_lookup = resolved
+        accessor = source
+        return _edge(plan, name, relation, unproven, related, parent_lookup, accessor)
     model_field = get_field(plan, plan.model, source)
     if not (model_field.one_to_many or model_field.many_to_many):
         raise plan_error(plan, f"{source!r} is not a to-many relation; use One() or a field path")
@@ -233,6 +240,19 @@ def _many_edge(
         assert isinstance(model_field, ManyToManyField)
         parent_lookup = model_field.related_query_name()
         accessor = model_field.name
+    return _edge(plan, name, relation, unproven, related, parent_lookup, accessor)
+
+
+def _edge(
+    plan: Plan[Any, Any],
+    name: str,
+    relation: Many,
+    unproven: Collection[Plan[Any, Any]],
+    related: type[Model],
+    parent_lookup: str,
+    accessor: str,
+) -> ManyEdge:
+    source = relation.source or name
     child: Node | None = None
     if relation.plan is not None:
         if relation.plan.model is not related:
@@ -245,7 +265,7 @@ def _many_edge(
     else:
         assert relation.scalar is not None
         relation = replace(relation, scalar=canonical_path(related, relation.scalar, plan))
-    order = relation.order_by or tuple(str(o) for o in related._meta.ordering) or ("pk",)
+    order = relation.order_by or tuple(str(o) for o in related._meta.ordering or ()) or ("pk",)
     if "pk" not in order and "-pk" not in order:
         order = (*order, "pk")
     edge = ManyEdge(

@@ -78,7 +78,8 @@ class Many:
     Give ``plan`` to load nested DTOs, or ``scalar`` to load one column of the related model
     (``Many(scalar="name")`` for ``tags: tuple[str, ...]``); with neither, the nested plan is
     inferred from ``tuple[X, ...]`` and the relation's model (``Many(order_by=("-created",))``).
-    ``filter``, ``order_by`` and
+    ``source`` may walk several hops (``"novels__labels"``: the labels of a writer's novels),
+    in one query for that level, values strategy only. ``filter``, ``order_by`` and
     ``limit`` apply *per parent* ("the 5 latest reviews of each book"), still in one query.
     """
 
@@ -88,6 +89,9 @@ class Many:
     filter: Q | None = None
     order_by: tuple[str, ...] = ()
     limit: int | None = None
+    distinct: bool = False
+    """Drop repeated child rows in SQL (``SELECT DISTINCT``): for a ``source`` path over
+    several hops (``source="tracks__genre"``), where one related row is reached many times."""
 
     def __post_init__(self) -> None:
         if self.plan is not None and self.scalar is not None:

@@ -20,6 +20,7 @@ from django.core.exceptions import FieldDoesNotExist
 
 from fetchplan.plan.declare import Many, One, Plan, Relation
 from fetchplan.plan.dto_kinds import field_types, is_dto_class
+from fetchplan.plan.paths import many_path
 from fetchplan.plan.type_rules import dto_types, tuple_element
 
 INFERRING: ContextVar[bool] = ContextVar("fetchplan_inferring", default=False)
@@ -48,15 +49,14 @@ def _inferred(plan: Plan[Any, Any], name: str, relation: Relation) -> Relation:
     if not needs_inference(relation):
         return relation
     annotation = field_types(plan.dto).get(name)
-    model_field = _relation_field(plan.model, relation.source or name)
-    if annotation is None or model_field is None:
+    related = _related_model(plan.model, relation.source or name)
+    if annotation is None or related is None:
         return relation
     holder = annotation if isinstance(relation, One) else tuple_element(annotation)
     candidates = dto_types(holder) if holder is not None else []
     if len(candidates) != 1:
         return relation
     (dto,) = candidates
-    related = model_field.related_model
     token = INFERRING.set(True)
     try:
         nested: Plan[Any, Any] = Plan(
@@ -76,12 +76,17 @@ def _inferred(plan: Plan[Any, Any], name: str, relation: Relation) -> Relation:
         filter=relation.filter,
         order_by=relation.order_by,
         limit=relation.limit,
+        distinct=relation.distinct,
     )
 
 
-def _relation_field(model: Any, name: str) -> Any:
+def _related_model(model: Any, source: str) -> Any:
+    """Return the model at the end of a relation name or a path of relations, or None."""
+    if "__" in source:
+        resolved = many_path(model, source)
+        return None if isinstance(resolved, str) else resolved[0]
     try:
-        field = model._meta.get_field(name)
+        field = model._meta.get_field(source)
     except (FieldDoesNotExist, AttributeError):
         return None
-    return field if field.is_relation and field.related_model is not None else None
+    return field.related_model if field.is_relation else None

@@ -64,6 +64,17 @@ SNIPPETS = {
             relations={"clubs": Many(order_by=("name",)), "mentor": One(), "mentees": Many()},
         )
     """,
+    "many_over_several_hops_passes": """
+        class WriterLabels(DTO):
+            id: int
+            labels: tuple[str, ...]
+
+        LABELS = Plan(
+            Writer,
+            WriterLabels,
+            relations={"labels": Many(scalar="name", source="novels__labels", distinct=True)},
+        )
+    """,
     "what_the_plugin_cannot_know_passes": """
         class Loose(DTO):
             id: int
@@ -249,6 +260,13 @@ SNIPPETS = {
 
         BAD = Plan(Novel, Dto, relations={"labels": Many(order_by=("name",))})  # E: plan-relation
     """,
+    "one_through_several_hops": """
+        class Dto(DTO):
+            id: int
+            tags: WriterRef
+
+        B = Plan(Writer, Dto, relations={"tags": One(source="novels__labels")})  # E: plan-relation
+    """,
     "with_relations_is_checked": """
         BAD = plans.NOVEL.with_relations(chapters=One(plans.CHAPTER))  # E: plan-relation
     """,
@@ -360,6 +378,10 @@ MESSAGES = {
     "nested_plan_that_cannot_be_inferred": [
         "Many() fills Dto.labels with no plan, and none can be inferred: type the field "
         "tuple[X, ...] with one DTO class X, or give the plan or scalar="
+    ],
+    "one_through_several_hops": [
+        "One() fills Dto.tags through 'novels__labels', which reaches many rows per parent: "
+        "use Many()"
     ],
     "with_relations_is_checked": [
         "One() fills NovelDTO.chapters, but Novel.chapters is a to-many relation: use Many()"
