@@ -389,6 +389,13 @@ def check_many_path(
     if element is None:
         target.fail(f"{dto_field} must be typed tuple[X, ...] to hold Many()", call, PLAN_RELATION)
         return
+    if "limit" in arguments:
+        target.fail(
+            f"Many() fills {dto_field} through {source!r}: a relation over several hops takes "
+            "no limit= (filter= and order_by= work)",
+            call,
+            PLAN_RELATION,
+        )
     check_order_by(target, dto_field, current, arguments.get("order_by"))
     scalar = arguments.get("scalar")
     if isinstance(scalar, StrExpr):

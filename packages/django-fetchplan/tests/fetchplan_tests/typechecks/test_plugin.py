@@ -267,6 +267,19 @@ SNIPPETS = {
 
         B = Plan(Writer, Dto, relations={"tags": One(source="novels__labels")})  # E: plan-relation
     """,
+    "limit_over_several_hops": """
+        class Dto(DTO):
+            id: int
+            tags: tuple[str, ...]
+
+        B = Plan(
+            Writer,
+            Dto,
+            relations={
+                "tags": Many(scalar="name", source="novels__labels", limit=2),  # E: plan-relation
+            },
+        )
+    """,
     "with_relations_is_checked": """
         BAD = plans.NOVEL.with_relations(chapters=One(plans.CHAPTER))  # E: plan-relation
     """,
@@ -382,6 +395,10 @@ MESSAGES = {
     "one_through_several_hops": [
         "One() fills Dto.tags through 'novels__labels', which reaches many rows per parent: "
         "use Many()"
+    ],
+    "limit_over_several_hops": [
+        "Many() fills Dto.tags through 'novels__labels': a relation over several hops takes no "
+        "limit= (filter= and order_by= work)"
     ],
     "with_relations_is_checked": [
         "One() fills NovelDTO.chapters, but Novel.chapters is a to-many relation: use Many()"
