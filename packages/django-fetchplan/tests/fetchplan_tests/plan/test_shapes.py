@@ -105,7 +105,7 @@ def test_what_a_path_over_several_hops_cannot_do_is_reported() -> None:
     with_limit = Plan(
         Writer,
         WriterLabels,
-        relations={"labels": Many(scalar="name", source="novels__labels", limit=2)},
+        relations={"labels": Many(scalar="name", source="novels__labels", limit=2)},  # type: ignore[plan-relation]
     )
     instances = DISTINCT_LABELS.with_strategy(Strategy.INSTANCES)
     misspelt = Plan(
