@@ -16,8 +16,8 @@ Example::
         relations={
             "author": One(AUTHOR_REF),                       # to-one: joined, same query
             "tags": Many(scalar="name"),                     # to-many scalars: 1 query
-            "reviews": Many(REVIEW, order_by=("-created",), limit=5),  # 5 latest per book
-        },
+            "reviews": Many(order_by=("-created",), limit=5),  # plan inferred: Review -> X
+        },                                                   # from reviews: tuple[X, ...]
     )
 """
 
