@@ -46,11 +46,12 @@ DISTINCT_LABELS = Plan(
 
 def hand_written_distinct() -> dict[int, tuple[str, ...]]:
     """The same answer in plain SQL: SELECT DISTINCT over novel -> novel_labels -> label."""
-    novel, label = Novel._meta.db_table, Label._meta.db_table
-    through = Novel.labels.through._meta.db_table
+    tables = (Label._meta.db_table, Novel.labels.through._meta.db_table, Novel._meta.db_table)
+    assert tables == ("testapp_label", "testapp_novel_labels", "testapp_novel")
     sql = (
-        f"SELECT DISTINCT n.writer_id, l.name FROM {label} l "
-        f"JOIN {through} nl ON nl.label_id = l.id JOIN {novel} n ON n.id = nl.novel_id "
+        "SELECT DISTINCT n.writer_id, l.name FROM testapp_label l "
+        "JOIN testapp_novel_labels nl ON nl.label_id = l.id "
+        "JOIN testapp_novel n ON n.id = nl.novel_id "
         "ORDER BY n.writer_id, l.name"
     )
     by_writer: dict[int, list[str]] = defaultdict(list)
