@@ -28,9 +28,7 @@ AUTHOR_DETAIL = Plan(
 # Books without their tags (AuthorBook.tags is NotLoaded): the pitfalls report compares this
 # with select_related, which loads no tags either.
 AUTHOR_BOOK_BARE = Plan(Book, AuthorBook, name="AuthorBook from Book (no tags)")
-AUTHOR_BOOKS = Plan(
-    Author, AuthorBooks, relations={"books": Many(AUTHOR_BOOK_BARE, order_by=("id",))}
-)
+AUTHOR_BOOKS = Plan(Author, AuthorBooks, relations={"books": Many(order_by=("id",))})
 
 
 class PageOutOfRange(LookupError):

@@ -26,7 +26,7 @@ from django.db.models.functions import Cast
 from fetchplan import Many, One, Plan, count, exists, fetch_all, fetch_one, stream
 from fetchplan.observe import query_budget
 
-from bookstore.models import Book, Review
+from bookstore.models import Book
 from dtos.books import (
     DEFAULT_PAGE_SIZE,
     BookByline,
@@ -36,14 +36,10 @@ from dtos.books import (
     BookReviews,
     BookRow,
     BookSummary,
-    ReviewDTO,
 )
-from repos.authors import AUTHOR_REF
 from repos.cursors import Cursor, InvalidCursor, decode_cursor, encode_cursor
-from repos.publishers import PUBLISHER_REF
 from repos.ratings import AVERAGE_PLACES
 
-REVIEW = Plan(Review, ReviewDTO)
 RECENT_BOOK = Plan(
     Book, BookSummary, fields={"author_id": "author_id", "author_name": "author__name"}
 )
@@ -78,20 +74,20 @@ BOOK_DETAIL = Plan(
         "on_hand": "stock__on_hand",
     },
     relations={
-        "author": One(AUTHOR_REF),
-        "publisher": One(PUBLISHER_REF),
+        "author": One(),  # Plan(Author, AuthorRef), from the annotation and the relation
+        "publisher": One(),
         "tags": Many(scalar="name", order_by=("name",)),
-        "reviews": Many(REVIEW, order_by=("-created", "-id"), limit=5),
+        "reviews": Many(order_by=("-created", "-id"), limit=5),
     },
 )
 
-BYLINE = Plan(Book, BookByline, relations={"author": One(AUTHOR_REF)})
+BYLINE = Plan(Book, BookByline, relations={"author": One()})
 
 
 def good_reviews_plan(min_rating: int) -> Plan[Book, BookReviews]:
     """Return the plan of books with their reviews rated ``min_rating`` or more."""
     good = Q(rating__gte=min_rating)
-    return Plan(Book, BookReviews, relations={"reviews": Many(REVIEW, filter=good)})
+    return Plan(Book, BookReviews, relations={"reviews": Many(filter=good)})
 
 
 GOOD_REVIEWS = good_reviews_plan(4)

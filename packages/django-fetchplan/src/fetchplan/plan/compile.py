@@ -21,7 +21,8 @@ from django.db.models.expressions import BaseExpression
 from fetchplan.dto import NotLoaded
 from fetchplan.plan.declare import Many, One, Plan
 from fetchplan.plan.dto_kinds import field_types
-from fetchplan.plan.paths import canonical_path, get_field, plan_error
+from fetchplan.plan.inference import infer_relations
+from fetchplan.plan.paths import canonical_path, get_field, many_path, plan_error
 from fetchplan.plan.type_rules import mentions_not_loaded
 
 ANNOTATION_PREFIX = "plan_"
@@ -159,6 +160,7 @@ def _getter(positions: list[int]) -> Callable[[Sequence[Any]], Sequence[Any]]:
 def _compile(
     plan: Plan[Any, Any], *, prefix: str, query_root: bool, unproven: Collection[Plan[Any, Any]]
 ) -> Node:
+    infer_relations(plan)
     node = Node(plan=plan, model=plan.model, prefix=prefix, trusted=plan not in unproven)
     dto_fields = field_types(plan.dto)
     for name in plan.relations:
@@ -197,18 +199,21 @@ def _add_one(node: Node, name: str, relation: One, unproven: Collection[Plan[Any
     model_field = get_field(node.plan, node.model, source)
     if not (model_field.many_to_one or model_field.one_to_one):
         raise plan_error(node.plan, f"{source!r} is not a to-one relation; use Many() for it")
-    if relation.plan.model is not model_field.related_model:
+    nested = relation.plan
+    if nested is None:  # the checks report it first (fetchplan.E006)
+        raise plan_error(node.plan, f"One() fills {name!r} with no plan, and none was inferred")
+    if nested.model is not model_field.related_model:
         raise plan_error(
             node.plan,
-            f"One({relation.plan.label}) fills {source!r}, which leads to "
+            f"One({nested.label}) fills {source!r}, which leads to "
             f"{model_field.related_model.__name__ if model_field.related_model else '?'}, "
-            f"not {relation.plan.model.__name__}",
+            f"not {nested.model.__name__}",
         )
     nullable = bool(getattr(model_field, "null", False)) or isinstance(
         model_field, ForeignObjectRel
     )
     prefix = f"{node.prefix}{source}__"
-    child = _compile(relation.plan, prefix=prefix, query_root=False, unproven=unproven)
+    child = _compile(nested, prefix=prefix, query_root=False, unproven=unproven)
     node.ones.append((name, source, child, nullable))
 
 
@@ -216,6 +221,13 @@ def _many_edge(
     plan: Plan[Any, Any], name: str, relation: Many, unproven: Collection[Plan[Any, Any]]
 ) -> ManyEdge:
     source = relation.source or name
+    if "__" in source:  # several hops: the lookup back to the parent walks them all
+        resolved = many_path(plan.model, source)
+        if isinstance(resolved, str):
+            raise plan_error(plan, resolved)
+        related, parent_lookup = resolved
+        accessor = source
+        return _edge(plan, name, relation, unproven, related, parent_lookup, accessor)
     model_field = get_field(plan, plan.model, source)
     if not (model_field.one_to_many or model_field.many_to_many):
         raise plan_error(plan, f"{source!r} is not a to-many relation; use One() or a field path")
@@ -228,6 +240,19 @@ def _many_edge(
         assert isinstance(model_field, ManyToManyField)
         parent_lookup = model_field.related_query_name()
         accessor = model_field.name
+    return _edge(plan, name, relation, unproven, related, parent_lookup, accessor)
+
+
+def _edge(
+    plan: Plan[Any, Any],
+    name: str,
+    relation: Many,
+    unproven: Collection[Plan[Any, Any]],
+    related: type[Model],
+    parent_lookup: str,
+    accessor: str,
+) -> ManyEdge:
+    source = relation.source or name
     child: Node | None = None
     if relation.plan is not None:
         if relation.plan.model is not related:
@@ -240,7 +265,7 @@ def _many_edge(
     else:
         assert relation.scalar is not None
         relation = replace(relation, scalar=canonical_path(related, relation.scalar, plan))
-    order = relation.order_by or tuple(str(o) for o in related._meta.ordering) or ("pk",)
+    order = relation.order_by or tuple(str(o) for o in related._meta.ordering or ()) or ("pk",)
     if "pk" not in order and "-pk" not in order:
         order = (*order, "pk")
     edge = ManyEdge(

@@ -16,8 +16,8 @@ Example::
         relations={
             "author": One(AUTHOR_REF),                       # to-one: joined, same query
             "tags": Many(scalar="name"),                     # to-many scalars: 1 query
-            "reviews": Many(REVIEW, order_by=("-created",), limit=5),  # 5 latest per book
-        },
+            "reviews": Many(order_by=("-created",), limit=5),  # plan inferred: Review -> X
+        },                                                   # from reviews: tuple[X, ...]
     )
 """
 
@@ -26,10 +26,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import FrameType
-from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, override
+from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar, override
 
 from django.db.models import Model, Q
 from django.db.models.expressions import BaseExpression
+from pydantic import BaseModel
 
 from fetchplan.plan.errors import (
     BAD_FILTER,
@@ -62,10 +63,11 @@ class One:
     """Load a to-one relation (FK, one-to-one, either direction) as a nested DTO.
 
     It comes through the same query (joined columns). ``source`` is the model's relation name
-    when it differs from the DTO field's name.
+    when it differs from the DTO field's name. Without ``plan``, the nested plan is inferred:
+    the related model, the DTO class the field's annotation names (``fetchplan.plan.inference``).
     """
 
-    plan: "Plan[Any, Any]"
+    plan: "Plan[Any, Any] | None" = None
     source: str | None = None
 
 
@@ -74,7 +76,10 @@ class Many:
     """Load a to-many relation (reverse FK, many-to-many) with one extra query per level.
 
     Give ``plan`` to load nested DTOs, or ``scalar`` to load one column of the related model
-    (``Many(scalar="name")`` for ``tags: tuple[str, ...]``). ``filter``, ``order_by`` and
+    (``Many(scalar="name")`` for ``tags: tuple[str, ...]``); with neither, the nested plan is
+    inferred from ``tuple[X, ...]`` and the relation's model (``Many(order_by=("-created",))``).
+    ``source`` may walk several hops (``"novels__labels"``: the labels of a writer's novels),
+    in one query for that level, values strategy only. ``filter``, ``order_by`` and
     ``limit`` apply *per parent* ("the 5 latest reviews of each book"), still in one query.
     """
 
@@ -84,9 +89,12 @@ class Many:
     filter: Q | None = None
     order_by: tuple[str, ...] = ()
     limit: int | None = None
+    distinct: bool = False
+    """Drop repeated child rows in SQL (``SELECT DISTINCT``): for a ``source`` path over
+    several hops (``source="tracks__genre"``), where one related row is reached many times."""
 
     def __post_init__(self) -> None:
-        if (self.plan is None) == (self.scalar is None):
+        if self.plan is not None and self.scalar is not None:
             raise PlanError(BAD_RELATION.format(got=f"plan={self.plan!r}, scalar={self.scalar!r}"))
         limit: object = self.limit
         if limit is not None and (
@@ -108,12 +116,17 @@ class Many:
 
 Relation = One | Many
 
+StrategyName = Strategy | Literal["values", "instances"]
+"""A strategy as the enum or its value: ``Strategy.INSTANCES`` or ``"instances"``."""
+
 
 # Old-style type variables on purpose: with PEP 695 syntax mypy infers variance, and a frozen
 # Plan would be covariant in its model, so `fetch_all(BOOK_PLAN, Author.objects.all())`
 # would type-check (both widen to Model). Invariant variables make it an error.
+# A DTO is a pydantic model or a NamedTuple (a tuple): `Plan(Book, dict)` is a type error.
 M = TypeVar("M", bound=Model)
-D = TypeVar("D")
+D = TypeVar("D", bound=BaseModel | tuple[Any, ...])
+D2 = TypeVar("D2", bound=BaseModel | tuple[Any, ...])
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,14 +161,16 @@ class Plan(Generic[M, D]):  # noqa: UP046  (invariance, see above)
             # getattr: a plan of a non-class must still get a name, for the check that rejects it.
             dto, model = (getattr(c, "__name__", repr(c)) for c in (self.dto, self.model))
             object.__setattr__(self, "name", f"{dto} from {model}")
-        if _under_import(site):
+        from fetchplan.plan.inference import INFERRING
+
+        if _under_import(site) and not INFERRING.get():
             from fetchplan.plan import registry
 
             registry.register(self)
 
     # -- builders: every change returns a new plan ---------------------------------------------
 
-    def with_strategy(self, strategy: Strategy | str) -> Self:
+    def with_strategy(self, strategy: StrategyName) -> Self:
         """Return the same plan run with another strategy."""
         strategy = _strategy(strategy)
         return self._replace(strategy=strategy, name=f"{self.name} [{strategy}]")
@@ -167,6 +182,24 @@ class Plan(Generic[M, D]):  # noqa: UP046  (invariance, see above)
     def with_relations(self, **relations: Relation) -> Self:
         """Return a plan that also loads these relations."""
         return self._replace(relations={**self.relations, **relations})
+
+    def with_dto(self, dto: type[D2]) -> "Plan[M, D2]":
+        """Return the same plan building ``dto`` instead: typically a DTO that narrows
+        ``X | NotLoaded`` to ``X`` for the relations this plan loads.
+
+        Code that needs those relations then says so in its signature
+        (``def show(book: BookWithReviews)``), and mypy enforces it. The new DTO is checked
+        like any plan's at its first compile: a narrowed relation the plan does not load is an
+        error (``fetchplan.E004``), never a DTO without it.
+        """
+        return Plan(
+            self.model,
+            dto,
+            fields=self.fields,
+            relations=self.relations,
+            strategy=self.strategy,
+            name=f"{getattr(dto, '__name__', dto)} from {self.name}",
+        )
 
     def _replace(self, **changes: Any) -> Self:
         values = {

@@ -8,7 +8,7 @@ NOT_FOUND = "{model} matching {lookup} does not exist."
 MULTIPLE_FOUND = "fetch_one() found more than one {model} matching {lookup}."
 INVALID_PLAN = "Invalid plan {plan}: {problem}"
 BAD_RELATION = (
-    "Many() needs exactly one of plan= (to load DTOs) or scalar= (to load one column), got {got}."
+    "Many() takes plan= (to load DTOs) or scalar= (to load one column), not both: got {got}."
 )
 BAD_LIMIT = "Many(limit=...) must be a positive integer, got {limit!r}."
 BAD_ORDER_BY = (

@@ -82,3 +82,30 @@ def path_is_nullable(model: type[Model], path: str, plan: Plan[Any, Any]) -> boo
         if i < len(parts) - 1:
             current = model_field.related_model
     return False
+
+
+def many_path(model: type[Model], source: str) -> tuple[type[Model], str] | str:
+    """Resolve a to-many ``source`` over one or more hops (``"novels__labels"``).
+
+    Return the related model and the lookup from it back to ``model`` (``"novels__writer"``),
+    or what is wrong with the path. At least one hop must be to-many (else it is One()'s).
+    """
+    current: type[Model] = model
+    back: list[str] = []
+    to_many = False
+    for part in source.split("__"):
+        try:
+            field: Any = current._meta.get_field(part)
+        except FieldDoesNotExist:
+            return f"{current.__name__} has no relation {part!r} (path {source!r})"
+        if not field.is_relation or field.related_model is None:
+            return f"path {source!r} goes through {part!r}, which is not a relation"
+        to_many = to_many or bool(field.one_to_many or field.many_to_many)
+        if isinstance(field, ForeignObjectRel):
+            back.append(field.field.name)
+        else:
+            back.append(field.related_query_name())
+        current = field.related_model
+    if not to_many:
+        return f"path {source!r} reaches one row per parent: use One() for it"
+    return current, "__".join(reversed(back))

@@ -62,6 +62,8 @@ def child_queryset(edge: ManyEdge, parents: Parents, using: str) -> QuerySet[Any
         queryset = queryset.filter(**{f"{edge.parent_lookup}__in": parents})
     if edge.spec.filter is not None:
         queryset = queryset.filter(edge.spec.filter)
+    if edge.spec.distinct:
+        queryset = queryset.distinct()
     if edge.child is not None and edge.child.annotations:
         queryset = queryset.annotate(**edge.child.annotations)
     if edge.spec.limit is not None:

@@ -10,11 +10,12 @@ from django.core.exceptions import FieldDoesNotExist, FieldError
 from django.db.models import F, Model
 
 from fetchplan.plan.check_ids import BAD_MANY_QUERY, BAD_PATH, TYPE_MISMATCH, WRONG_RELATION
-from fetchplan.plan.declare import Many, One
+from fetchplan.plan.declare import Many, One, Strategy
 from fetchplan.plan.errors import PlanError
 from fetchplan.plan.field_rules import check_scalar
 from fetchplan.plan.findings import Scope
-from fetchplan.plan.paths import resolve_path
+from fetchplan.plan.inference import needs_inference
+from fetchplan.plan.paths import many_path, resolve_path
 from fetchplan.plan.type_rules import dto_types, tuple_element, union_args
 
 
@@ -22,6 +23,8 @@ def check_relation(scope: Scope, name: str, annotation: Any, relation: One | Man
     """Check one relation; return True if its nested plan (if any) should be checked too."""
     plan = scope.plan
     source = relation.source or name
+    if "__" in source:
+        return _check_many_path(scope, name, annotation, relation, source)
     try:
         model_field = plan.model._meta.get_field(source)
     except FieldDoesNotExist:
@@ -48,6 +51,46 @@ def check_relation(scope: Scope, name: str, annotation: Any, relation: One | Man
             )
         return True
     related = model_field.related_model
+    _check_many_query(scope, name, relation, related)
+    if relation.scalar is not None:
+        try:
+            column = resolve_path(related, relation.scalar, plan)
+        except PlanError as exc:
+            scope.error(BAD_PATH, str(exc), "Fix Many(scalar=...).")
+            return False
+        check_scalar(scope, name, tuple_element(annotation), column, relation.scalar)
+    return True
+
+
+def _check_many_path(
+    scope: Scope, name: str, annotation: Any, relation: One | Many, source: str
+) -> bool:
+    """Check a relation whose ``source`` walks several hops (``"novels__labels"``)."""
+    plan = scope.plan
+    dto_field = f"{scope.dto_name}.{name}"
+    resolved = many_path(plan.model, source)
+    if isinstance(resolved, str):
+        scope.error(BAD_PATH, f"{dto_field}: {resolved}.", "Fix the relation path in source=.")
+        return False
+    related, _ = resolved
+    if isinstance(relation, One):
+        problem: str | None = (
+            f"One() fills {dto_field} through {source!r}, which reaches many rows."
+        )
+    elif relation.limit is not None:
+        problem = f"Many(source={source!r}) over several hops takes no limit=."
+    elif plan.strategy is Strategy.INSTANCES:
+        problem = f"Many(source={source!r}) over several hops needs the values strategy."
+    elif tuple_element(annotation) is None:
+        problem = f"{dto_field} must be typed tuple[...] to hold Many()."
+    elif relation.plan is not None and relation.plan.model is not related:
+        problem = f"Many({relation.plan.label}) loads {_name(relation.plan.model)}; "
+        problem += f"{source!r} leads to {_name(related)}."
+    else:
+        problem = None
+    if problem or isinstance(relation, One):
+        scope.error(WRONG_RELATION, str(problem), "Match the relation path, One/Many and the DTO.")
+        return False
     _check_many_query(scope, name, relation, related)
     if relation.scalar is not None:
         try:
@@ -102,6 +145,14 @@ def _wrong_relation(
     if isinstance(relation, One) != to_one:
         actual = "to-one" if to_one else "to-many"
         return f"{kind}() fills {dto_field}, but {model_field.name!r} is a {actual} relation."
+    if needs_inference(relation):
+        holder = "X | None" if isinstance(relation, One) else "tuple[X, ...]"
+        return (
+            f"{kind}() fills {dto_field} with no plan, and none can be inferred: type the "
+            f"field {holder} with one DTO class X, or give the plan"
+            + (" or scalar=" if isinstance(relation, Many) else "")
+            + "."
+        )
     nested = relation.plan
     if nested is not None and nested.model is not model_field.related_model:
         leads_to = _name(model_field.related_model)

@@ -15,6 +15,7 @@ from fetchplan.plan.declare import Many, One, Plan
 from fetchplan.plan.dto_kinds import field_types, is_dto_class
 from fetchplan.plan.field_rules import check_column, check_expression
 from fetchplan.plan.findings import Findings, Scope
+from fetchplan.plan.inference import infer_relations
 from fetchplan.plan.relation_rules import check_relation
 
 
@@ -35,6 +36,7 @@ def _inspect(scope: Scope, *, nested: bool) -> None:
     if not _check_classes(scope):
         return  # nothing else can be read from a plan of something else than a model / DTO
     plan = scope.plan
+    infer_relations(plan)
     dto_fields = field_types(plan.dto)
     broken = _check_declaration(scope, dto_fields)
     for name, annotation in dto_fields.items():

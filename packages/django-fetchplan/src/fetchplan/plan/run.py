@@ -16,6 +16,7 @@ from itertools import batched
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from pydantic import BaseModel
 
 from fetchplan.plan.declare import Plan, Strategy
 from fetchplan.plan.errors import BAD_CHUNK_SIZE, MultipleFound, NotFound
@@ -42,7 +43,7 @@ def _using[M: Model](queryset: QuerySet[M], using: str | None) -> QuerySet[M]:
     return queryset if using is None else queryset.using(using)
 
 
-def fetch_all[M: Model, D](
+def fetch_all[M: Model, D: BaseModel | tuple[Any, ...]](
     plan: Plan[M, D], queryset: QuerySet[M], *, using: str | None = None
 ) -> list[D]:
     """Run ``plan`` over ``queryset``; return every DTO, in the queryset's order.
@@ -65,7 +66,7 @@ def fetch_all[M: Model, D](
         return build_instances(node, objects, identity)
 
 
-def fetch_one[M: Model, D](
+def fetch_one[M: Model, D: BaseModel | tuple[Any, ...]](
     plan: Plan[M, D], queryset: QuerySet[M], *, using: str | None = None, **lookup: Any
 ) -> D:
     """Return the single DTO matching ``lookup`` in ``queryset``.
@@ -85,7 +86,7 @@ def fetch_one[M: Model, D](
     return found[0]
 
 
-def fetch_first[M: Model, D](
+def fetch_first[M: Model, D: BaseModel | tuple[Any, ...]](
     plan: Plan[M, D], queryset: QuerySet[M], *, using: str | None = None
 ) -> D | None:
     """Return the first DTO of ``queryset`` (in its order), or None if it is empty."""
@@ -93,7 +94,7 @@ def fetch_first[M: Model, D](
     return found[0] if found else None
 
 
-def stream[M: Model, D](
+def stream[M: Model, D: BaseModel | tuple[Any, ...]](
     plan: Plan[M, D],
     queryset: QuerySet[M],
     *,

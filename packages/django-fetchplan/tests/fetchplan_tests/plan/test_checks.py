@@ -80,7 +80,7 @@ def test_e003_nullable_column_into_a_non_optional_field() -> None:
         born: int  # nullable column
         country_name: str  # through a nullable FK
 
-    plan = Plan(Writer, Born, fields={"country_name": "country__name"})
+    plan = Plan(Writer, Born, fields={"country_name": "country__name"})  # type: ignore[plan-type]
     errors = check_plan(plan)
     assert [e.id for e in errors] == [TYPE_MISMATCH, TYPE_MISMATCH]
     assert all("can be NULL" in e.msg for e in errors)
@@ -97,7 +97,7 @@ def test_e003_aggregates_that_can_be_null_and_scalar_tuples() -> None:
         Novel,
         Stats,
         fields={"average": Avg("chapters__words"), "chapters": Count("chapters")},
-        relations={"labels": Many(scalar="name")},
+        relations={"labels": Many(scalar="name")},  # type: ignore[plan-type]
     )
     errors = check_plan(plan)
     assert [e.id for e in errors] == [TYPE_MISMATCH, TYPE_MISMATCH]
@@ -131,7 +131,10 @@ def test_e004_relation_without_not_loaded_must_be_loaded() -> None:
 
 def test_e005_plan_loads_something_the_dto_has_no_field_for() -> None:
     plan = Plan(
-        Novel, TitleOnly, fields={"subtitle": "title"}, relations={"chapters": Many(plans.CHAPTER)}
+        Novel,
+        TitleOnly,
+        fields={"subtitle": "title"},  # type: ignore[plan-field]
+        relations={"chapters": Many(plans.CHAPTER)},  # type: ignore[plan-field]
     )
     assert ids(plan) == [UNKNOWN_FIELD, UNKNOWN_FIELD]
 
@@ -143,13 +146,15 @@ def test_e006_wrong_relation_kinds_models_and_types() -> None:
         writer: WriterRef
 
     one_on_many = Plan(
-        Novel, Chapters, relations={"chapters": One(plans.CHAPTER), "writer": One(plans.WRITER_REF)}
+        Novel,
+        Chapters,
+        relations={"chapters": One(plans.CHAPTER), "writer": One(plans.WRITER_REF)},  # type: ignore[plan-relation]
     )
     assert ids(one_on_many) == [WRONG_RELATION]
     wrong_model = Plan(
         Novel,
         Chapters,
-        relations={"chapters": Many(plans.WRITER_REF), "writer": One(plans.WRITER_REF)},
+        relations={"chapters": Many(plans.WRITER_REF), "writer": One(plans.WRITER_REF)},  # type: ignore[plan-relation]
     )
     assert ids(wrong_model) == [WRONG_RELATION]
 
@@ -161,7 +166,7 @@ def test_e006_wrong_relation_kinds_models_and_types() -> None:
     not_a_tuple = Plan(
         Novel,
         NotATuple,
-        relations={"chapters": Many(plans.CHAPTER), "writer": One(plans.WRITER_REF)},
+        relations={"chapters": Many(plans.CHAPTER), "writer": One(plans.WRITER_REF)},  # type: ignore[plan-relation]
     )
     assert ids(not_a_tuple) == [WRONG_RELATION]
 
@@ -187,7 +192,7 @@ def test_manage_py_check_reports_a_broken_registered_plan() -> None:
         price: str
 
     # Made inside a function, the plan is not registered by itself (see plan.registry).
-    broken = Plan(Novel, Broken, name="broken on purpose")
+    broken = Plan(Novel, Broken, name="broken on purpose")  # type: ignore[plan-type]
     register(broken)
     try:
         with pytest.raises(SystemCheckError) as raised:

@@ -49,7 +49,7 @@ def here() -> str:
 
 def test_a_wrongly_typed_plan_never_returns_a_dto() -> None:
     make_library(writers=2)
-    plan, site = Plan(Novel, TitleAsInt), here()
+    plan, site = Plan(Novel, TitleAsInt), here()  # type: ignore[plan-type]
     assert not is_registered(plan)
     with CaptureQueriesContext(connection) as queries, pytest.raises(PlanError) as raised:
         fetch_all(plan, Novel.objects.all())
@@ -62,7 +62,7 @@ def test_a_wrongly_typed_plan_never_returns_a_dto() -> None:
 
 def test_a_nullable_path_into_a_plain_str_never_returns_a_dto() -> None:
     make_library(writers=4)  # writer 0 has no country
-    plan = Plan(Writer, WriterCountry, fields={"country_name": "country__name"})
+    plan = Plan(Writer, WriterCountry, fields={"country_name": "country__name"})  # type: ignore[plan-type]
     with pytest.raises(PlanError, match="column 'country__name' can be NULL"):
         fetch_all(plan, Writer.objects.all())
     fixed = Plan(Writer, WriterCountry, fields={"country_name": "name"})
@@ -96,7 +96,7 @@ def test_every_problem_is_listed_with_its_id_including_nested_plans() -> None:
         id: int
         novels: tuple[Orphan, ...]
 
-    nested = Plan(Novel, Orphan)
+    nested = Plan(Novel, Orphan)  # type: ignore[plan-field, plan-type]
     with pytest.raises(PlanError) as raised:
         Plan(Writer, WithOrphans, relations={"novels": Many(nested)}).budget()
     assert [problem.id for problem in raised.value.problems] == [TYPE_MISMATCH, NO_SOURCE]
@@ -119,7 +119,7 @@ def test_the_rules_run_once_per_plan(monkeypatch: pytest.MonkeyPatch) -> None:
     for _ in range(3):
         fetch_all(sound, Novel.objects.all())
         sound.budget()
-    broken = Plan(Novel, TitleAsInt)
+    broken = Plan(Novel, TitleAsInt)  # type: ignore[plan-type]
     for _ in range(3):
         with pytest.raises(PlanError):
             broken.budget()
@@ -190,7 +190,7 @@ def test_validation_reaches_nested_to_one_and_to_many_plans() -> None:
         id: int
         novels: tuple[NovelWithWriter, ...] | NotLoaded
 
-    to_one = Plan(Novel, NovelWithWriter, relations={"writer": One(Plan(Writer, Writer2))})
+    to_one = Plan(Novel, NovelWithWriter, relations={"writer": One(Plan(Writer, Writer2))})  # type: ignore[plan-type]
     with pytest.raises(PlanError, match=r"Writer2\.name"):
         to_one.budget()
     to_many = Plan(Writer, WriterWithNovels, relations={"novels": Many(to_one)})

@@ -133,7 +133,7 @@ def test_a_plan_of_something_else_than_a_model_and_a_dto(
 
 
 def test_manage_py_check_reports_a_non_dto_class_instead_of_crashing() -> None:
-    plan = Plan(Novel, dict, name="novel as dict")
+    plan = Plan(Novel, dict, name="novel as dict")  # type: ignore[type-var]  # the misuse under test
     register(plan)
     try:
         with pytest.raises(SystemCheckError) as raised:
@@ -190,7 +190,7 @@ def test_plan_arguments_of_the_wrong_shape_are_refused_where_declared() -> None:
     with pytest.raises(PlanError, match="must be one of 'values', 'instances', got 'fast'"):
         Plan(Novel, TitleOnly, strategy="fast")  # type: ignore[arg-type]  # the misuse under test
     with pytest.raises(PlanError, match="got 'fast'"):
-        Plan(Novel, TitleOnly).with_strategy("fast")
+        Plan(Novel, TitleOnly).with_strategy("fast")  # type: ignore[arg-type]  # the misuse under test
 
 
 # -- reverse one-to-one -------------------------------------------------------------------------
@@ -198,7 +198,7 @@ def test_plan_arguments_of_the_wrong_shape_are_refused_where_declared() -> None:
 
 @pytest.mark.django_db
 def test_a_reverse_one_to_one_typed_without_not_loaded_must_be_loaded() -> None:
-    plan = Plan(Writer, WriterWithProfile)  # `profile: ProfileBio | None`, not loaded
+    plan = Plan(Writer, WriterWithProfile)  # type: ignore[plan-relation]  # `profile: ProfileBio | None`, not loaded
     assert ids(plan) == [RELATION_NOT_LOADED]
     with pytest.raises(PlanError, match=RELATION_NOT_LOADED):  # was AttributeError
         fetch_all(plan, Writer.objects.all())
@@ -234,7 +234,7 @@ def test_manage_py_plans_lists_the_others_and_names_a_broken_plan() -> None:
         id: int
         title: int
 
-    broken = Plan(Novel, Broken, name="broken for plans")
+    broken = Plan(Novel, Broken, name="broken for plans")  # type: ignore[plan-type]
     register(broken)
     out, err = StringIO(), StringIO()
     try:

@@ -118,7 +118,7 @@ def test_plans_made_in_a_function_do_not_pile_up() -> None:
 
 
 def test_a_broken_plan_in_a_function_does_not_leak_into_check() -> None:
-    broken = Plan(Novel, BrokenTitle)  # alive (held here) while the check runs
+    broken = Plan(Novel, BrokenTitle)  # type: ignore[plan-type]  # alive (held here) while the check runs
     call_command("check")
     assert not is_registered(broken)
 
@@ -156,7 +156,7 @@ def test_a_problem_is_reported_once_however_often_its_plan_is_nested() -> None:
         novels: tuple[BrokenTitleRow, ...]
         mentees: tuple[MenteeRow, ...]
 
-    broken = Plan(Novel, BrokenTitleRow)
+    broken = Plan(Novel, BrokenTitleRow)  # type: ignore[plan-type]
     mentee = Plan(Writer, MenteeRow, relations={"novels": Many(broken)})
     parent = Plan(Writer, Titles, relations={"novels": Many(broken), "mentees": Many(mentee)})
     registered: list[Plan[Any, Any]] = [broken, mentee, parent]

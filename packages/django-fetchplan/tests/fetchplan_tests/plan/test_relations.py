@@ -2,11 +2,13 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db.models import Model, QuerySet
 from fetchplan import Plan, Strategy, fetch_all
 from fetchplan.dto import NotLoaded
+from pydantic import BaseModel
 from pytest_django import DjangoAssertNumQueries
 
 from fetchplan_tests.testapp import plans
@@ -57,7 +59,7 @@ def small_world() -> dict[str, int]:
     return ids
 
 
-def run[M: Model, D](
+def run[M: Model, D: BaseModel | tuple[Any, ...]](
     plan: Plan[M, D],
     queryset: QuerySet[M],
     strategy: Strategy,

@@ -92,3 +92,9 @@ class NovelRow(NamedTuple):
     writer_name: str
     country_name: str | None
     labels: tuple[str, ...]
+
+
+class NovelWithChapters(NovelDTO):
+    """NovelDTO whose chapters are loaded: for ``plans.NOVEL.with_dto(NovelWithChapters)``."""
+
+    chapters: tuple[ChapterDTO, ...]

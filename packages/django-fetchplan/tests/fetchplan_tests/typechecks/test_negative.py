@@ -1,8 +1,9 @@
 """Types are part of the API: misuse must fail to type-check.
 
 Each snippet is type-checked by mypy with the library's configuration (its pyproject: strict,
-django and pydantic plugins). Lines marked ``# E: <code>`` must produce exactly that error;
-every other line must produce none. The first snippet is the positive control: correct use passes.
+django, pydantic and fetchplan plugins). Lines marked ``# E: <code>`` must produce exactly
+that error; every other line must produce none. The first snippet is the positive control:
+correct use passes.
 """
 
 import re
@@ -18,9 +19,9 @@ api = pytest.importorskip("mypy.api", reason="mypy is not installed in this envi
 LIBRARY = Path(__file__).resolve().parents[3]
 
 HEADER = """\
-from fetchplan import fetch_all, fetch_one
+from fetchplan import Plan, Strategy, fetch_all, fetch_one
 from fetchplan_tests.testapp import plans
-from fetchplan_tests.testapp.dtos import NovelDTO, WriterRef
+from fetchplan_tests.testapp.dtos import NovelDTO, NovelWithChapters, WriterRef
 from fetchplan_tests.testapp.models import Novel, Writer
 from fetchplan.dto import NotLoaded, require
 """
@@ -39,6 +40,13 @@ SNIPPETS = {
             return require(novel.writer).name
 
         one: NovelDTO = fetch_one(plans.NOVEL, Novel.objects.all(), pk=1)
+
+        def total_words(novel: NovelWithChapters) -> int:
+            return sum(chapter.words for chapter in novel.chapters)
+
+        RICH = plans.NOVEL.with_dto(NovelWithChapters)
+        words = [total_words(n) for n in fetch_all(RICH, Novel.objects.all())]
+        slow = plans.NOVEL.with_strategy("instances").with_strategy(Strategy.VALUES)
     """,
     "not_loaded_used_without_narrowing": """
         def chapter_count(novel: NovelDTO) -> int:
@@ -52,7 +60,20 @@ SNIPPETS = {
             return fetch_all(plans.NOVEL, Novel.objects.all())  # E: arg-type
     """,
     "plan_over_another_model": """
-        rows = fetch_all(plans.NOVEL, Writer.objects.all())  # E: misc
+        rows = fetch_all(plans.NOVEL, Writer.objects.all())  # E: plan-model
+    """,
+    "plan_of_something_that_is_no_dto": """
+        PLAN = Plan(Novel, dict)  # E: type-var
+    """,
+    "strategy_is_the_enum_or_its_values": """
+        PLAN = plans.NOVEL.with_strategy("fast")  # E: arg-type
+    """,
+    "code_that_needs_a_relation_gets_a_dto_without_it": """
+        def total_words(novel: NovelWithChapters) -> int:
+            return sum(chapter.words for chapter in novel.chapters)
+
+        for novel in fetch_all(plans.NOVEL, Novel.objects.all()):
+            total_words(novel)  # E: arg-type
     """,
     "model_instance_where_a_dto_is_expected": """
         def describe(novel: NovelDTO) -> str:

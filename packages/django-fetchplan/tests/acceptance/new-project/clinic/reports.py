@@ -8,5 +8,5 @@ from clinic.models import Pet
 
 def pet_names_as_numbers() -> list[WrongPetCard]:
     """Fetch with a wrongly typed plan (``name: int`` over a CharField)."""
-    plan = Plan(Pet, WrongPetCard, name="wrong pet card (in a function)")
+    plan = Plan(Pet, WrongPetCard, name="wrong pet card (in a function)")  # type: ignore[plan-type]
     return fetch_all(plan, Pet.objects.order_by("name"))
