@@ -12,7 +12,7 @@ Writes and the caller's orders are in ``api_writes`` and ``api_orders``.
 
 from typing import Any
 
-from django.db import OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from fetchplan import NotFound
 from fetchplan.dto import DTO
@@ -71,8 +71,10 @@ def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
 
 
 @api.exception_handler(OperationalError)
-def _database_refused(request: HttpRequest, exc: OperationalError) -> HttpResponse:
-    """A busy database or a statement timeout is a 503 with ``Retry-After``; others raise."""
+@api.exception_handler(InterfaceError)
+def _database_refused(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    """A busy database, a statement timeout or a lost connection (in the view or in the
+    authentication step) is a 503 with ``Retry-After``; other errors raise."""
     refusal = database_refusal(exc)
     if refusal is None:
         raise exc

@@ -82,6 +82,10 @@ def database_config(
 ) -> dict[str, Any]:
     """Return the ``DATABASES["default"]`` entry for ``url``.
 
+    ``CONN_HEALTH_CHECKS`` is on: a persistent connection (``conn_max_age`` > 0) is checked
+    before its first use in each request and replaced if the server dropped it, instead of
+    failing that request.
+
     PostgreSQL connections get ``statement_timeout`` (seconds; 0 turns it off) as a server
     option, so one slow query cannot hold a worker and a connection for ever. An SQLite file
     gets ``IMMEDIATE`` transactions (a transaction takes the write lock when it starts, so two
@@ -89,7 +93,8 @@ def database_config(
     ``sqlite_busy_timeout`` seconds for a lock before "database is locked".
     """
     try:
-        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
+        parsed = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+        config: dict[str, Any] = dict(parsed)
     except (ValueError, dj_database_url.UnknownSchemeError) as error:
         raise ImproperlyConfigured(BAD_DATABASE_URL.format(reason=error)) from None
     options: dict[str, Any] = dict(config.get("OPTIONS") or {})

@@ -59,6 +59,7 @@ def test_postgresql_connections_get_the_statement_timeout() -> None:
     )  # fmt: skip
     assert config["OPTIONS"] == {"options": "-c statement_timeout=5000"}
     assert config["CONN_MAX_AGE"] == 60
+    assert config["CONN_HEALTH_CHECKS"] is True  # a dropped persistent connection is replaced
     off = database_config(
         "postgres://u@127.0.0.1:5432/db", conn_max_age=0, statement_timeout=0,
         sqlite_busy_timeout=10,
