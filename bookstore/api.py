@@ -10,8 +10,10 @@ The reads are ``async def`` views calling the async repository functions (``alis
 Writes and the caller's orders are in ``api_writes`` and ``api_orders``.
 """
 
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from fetchplan import NotFound
@@ -29,7 +31,7 @@ from dtos.authors import AuthorDetail, AuthorPage
 from dtos.books import BookDetail, BookFilters, BookPage
 from dtos.reads import AuthorPageParams, BookPageParams
 from repos.authors import PageOutOfRange, aget_author, alist_authors
-from repos.books import aget_book, alist_books
+from repos.books import aget_book, alist_books, get_book, list_books
 from repos.cursors import InvalidCursor
 
 api = NinjaAPI(title="Bookstore API", version="1.0", urls_namespace="api", docs=LOCAL_SWAGGER)
@@ -103,7 +105,6 @@ def _page_out_of_range(request: HttpRequest, exc: PageOutOfRange) -> HttpRespons
     return _error(request, 404, str(exc))
 
 
-@routes.get("/books", response={200: BookPage, 400: ErrorDTO}, tags=["books"])
 async def books(
     request: HttpRequest, filters: Query[BookFilters], page: Query[BookPageParams]
 ) -> BookPage:
@@ -111,12 +112,40 @@ async def books(
     return await alist_books(filters=filters, cursor=page.cursor, limit=page.limit)
 
 
-@routes.get(
-    "/books/{book_id}", response={200: BookDetail, 400: ErrorDTO, 404: ErrorDTO}, tags=["books"]
-)
+def _books_sync(
+    request: HttpRequest, filters: Query[BookFilters], page: Query[BookPageParams]
+) -> BookPage:
+    return list_books(filters=filters, cursor=page.cursor, limit=page.limit)
+
+
 async def book(request: HttpRequest, book_id: RowId) -> BookDetail:
     """One book with author, publisher, tags, 5 latest reviews, rating counts, stock (3 queries)."""
     return await aget_book(book_id)
+
+
+def _book_sync(request: HttpRequest, book_id: RowId) -> BookDetail:
+    return get_book(book_id)
+
+
+def _read_view[F: Callable[..., Any]](async_view: F, sync_view: F) -> F:
+    """Return ``async_view``, or its sync twin under ``BOOKSTORE_SYNC_API_READS``.
+
+    ``make load`` serves the two busiest reads both ways in one run, to measure async views
+    against sync ones (bench/load.py). The twin takes the async view's name and docstring, so
+    the OpenAPI schema is the same either way.
+    """
+    if not settings.BOOKSTORE_SYNC_API_READS:
+        return async_view
+    sync_view.__name__, sync_view.__doc__ = async_view.__name__, async_view.__doc__
+    return sync_view
+
+
+routes.get("/books", response={200: BookPage, 400: ErrorDTO}, tags=["books"])(
+    _read_view(books, _books_sync)
+)
+routes.get(
+    "/books/{book_id}", response={200: BookDetail, 400: ErrorDTO, 404: ErrorDTO}, tags=["books"]
+)(_read_view(book, _book_sync))
 
 
 @routes.get("/authors", response={200: AuthorPage, 400: ErrorDTO, 404: ErrorDTO}, tags=["authors"])
