@@ -41,7 +41,7 @@ from typing import Any, cast
 
 from asgiref.sync import markcoroutinefunction
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponseBase
 
@@ -85,10 +85,14 @@ def pin_to_primary() -> None:
         scope.pinned = True
 
 
-def read_alias() -> str | None:
-    """Return the replica a plan read should use now, or None for Django's own routing."""
+def read_alias(model: type[Model]) -> str | None:
+    """Return the replica a plan read of ``model`` should use now, or None for Django's own
+    routing (also when Django's routers send ``model`` to another database than the primary:
+    a project's other databases are left alone)."""
     replicas = replica_aliases()
     if not replicas or _FORCED.get():
+        return None
+    if router.db_for_read(model) != primary_alias():
         return None
     scope = _SCOPE.get()
     if scope is not None and scope.pinned:
@@ -145,8 +149,15 @@ class ReplicaRouter:
         """No opinion: plan reads choose their replica themselves (``read_alias``)."""
         return None
 
-    def db_for_write(self, model: type[Model], **hints: Any) -> str:
-        """Return the primary, and pin the current scope to it."""
+    def db_for_write(self, model: type[Model], **hints: Any) -> str | None:
+        """Return the primary, and pin the current scope to it.
+
+        A row read from a database that is neither the primary nor a replica (a project's
+        other database) is left to Django's other routers: None.
+        """
+        state = getattr(hints.get("instance"), "_state", None)
+        if getattr(state, "db", None) not in {None, primary_alias(), *replica_aliases()}:
+            return None
         pin_to_primary()
         return primary_alias()
 

@@ -47,7 +47,7 @@ def _using[M: Model](queryset: QuerySet[M], using: str | None) -> QuerySet[M]:
     if using is not None:
         return queryset.using(using)
     chosen = getattr(queryset, "_db", None)  # set by .using(); Django has no public reader
-    if chosen is None and (replica := read_alias()) is not None:
+    if chosen is None and (replica := read_alias(queryset.model)) is not None:
         return queryset.using(replica)
     return queryset
 

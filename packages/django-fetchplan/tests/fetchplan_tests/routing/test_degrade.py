@@ -24,14 +24,14 @@ def plan_read_aliases() -> set[str]:
 
 
 def test_no_replica_configured_reads_the_primary() -> None:
-    assert read_alias() is None
+    assert read_alias(Writer) is None
     assert plan_read_aliases() == {"default"}
 
 
 @override_settings(FETCHPLAN_READ_REPLICAS=["nowhere"])
 def test_a_replica_missing_from_databases_is_ignored() -> None:
     with write_scope():
-        assert read_alias() is None
+        assert read_alias(Writer) is None
     assert plan_read_aliases() == {"default"}
 
 
@@ -42,7 +42,34 @@ def test_the_router_sends_writes_to_the_primary_and_never_migrates_a_replica() -
     assert router.allow_migrate("default", "testapp") is None
     with write_scope():
         assert router.db_for_write(Writer) == "default"
-        assert read_alias() is None  # pinned by the write
+        assert read_alias(Writer) is None  # pinned by the write
+
+
+class WritersElsewhere:
+    """A project's own router: writers live on the "other" database."""
+
+    def db_for_read(self, model: type[Writer], **hints: object) -> str | None:
+        return "other" if model is Writer else None
+
+
+@pytest.mark.django_db(databases=["default", "other"])
+@override_settings(
+    FETCHPLAN_READ_REPLICAS=["other"],
+    DATABASE_ROUTERS=[WritersElsewhere(), "fetchplan.routing.ReplicaRouter"],
+)
+def test_models_another_router_places_elsewhere_are_left_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from fetchplan_tests.testapp.models import Country
+
+    # Outside the test's transaction (inside one, every plan read stays on the primary).
+    monkeypatch.setattr(connections["default"], "in_atomic_block", False)
+    with write_scope():
+        assert read_alias(Writer) is None  # routed to "other" by the project: not a replica read
+        assert read_alias(Country) == "other"  # the primary's model: read on the replica
+    elsewhere = Writer(name="x")
+    elsewhere._state.db = "nowhere"
+    assert ReplicaRouter().db_for_write(Writer, instance=elsewhere) is None
 
 
 @pytest.fixture
