@@ -94,13 +94,15 @@ test-postgres: $(STAMP)
 	fi
 
 # $(call lib_suite,python,postgres url,label): the library's suite on SQLite, then on
-# PostgreSQL when it answers (REQUIRE_POSTGRES=1 turns "unreachable" into a failure).
+# PostgreSQL when it answers (REQUIRE_POSTGRES=1 turns "unreachable" into a failure, and a
+# read replica that cannot be started for the routing tests too: REQUIRE_REPLICA).
 define lib_suite
 	@echo "== library suite, $(3), SQLite"
 	cd $(LIB) && DATABASE_URL=sqlite:///:memory: $(CURDIR)/$(1) -m pytest $(PYTEST_ARGS)
 	@if $(PY) scripts/pg_reachable.py "$(2)"; then \
 	  echo "== library suite, $(3), PostgreSQL ($(2))"; \
-	  cd $(LIB) && DATABASE_URL="$(2)" $(CURDIR)/$(1) -m pytest $(PYTEST_ARGS); \
+	  cd $(LIB) && DATABASE_URL="$(2)" REQUIRE_REPLICA="$${REQUIRE_POSTGRES:-0}" \
+	    $(CURDIR)/$(1) -m pytest $(PYTEST_ARGS); \
 	elif [ "$${REQUIRE_POSTGRES:-0}" = "1" ]; then \
 	  echo "error: PostgreSQL at $(2) is unreachable and REQUIRE_POSTGRES=1" >&2; exit 1; \
 	else \

@@ -3,7 +3,8 @@
 -- id in LOAD_ID_MIN..LOAD_ID_MAX and "{rating}" a random 1..5. When LOAD_TOKENS (space-separated)
 -- is set, every request carries "Authorization: Bearer <a random one of them>". Each thread
 -- stops after LOAD_PER_THREAD responses. The query count of every response is read from the
--- Server-Timing header that fetchplan.observe.middleware.QueryMiddleware sets.
+-- Server-Timing header that fetchplan.observe.middleware.QueryMiddleware sets. Answers 503 and
+-- other 5xx are counted apart (the fault phase requires 0 answers of 500).
 local threads = {}
 local counter = 0
 
@@ -32,6 +33,7 @@ function init(args)
   limit = tonumber(os.getenv("LOAD_PER_THREAD") or "1000000")
   math.randomseed(id * 7919)
   next_spec, responses, with_timing, queries_sum = 0, 0, 0, 0
+  status_503, status_5xx = 0, 0
   queries_min, queries_max = -1, -1
 end
 
@@ -55,6 +57,11 @@ end
 
 function response(status, headers, body)
   responses = responses + 1
+  if status == 503 then
+    status_503 = status_503 + 1
+  elseif status >= 500 then
+    status_5xx = status_5xx + 1
+  end
   local timing = headers["Server-Timing"] or headers["server-timing"]
   if timing then
     local n = tonumber(string.match(timing, 'desc="(%d+) queries"'))
@@ -69,9 +76,11 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local timed, qsum, qmin, qmax = 0, 0, -1, -1
+  local timed, qsum, qmin, qmax, s503, s5xx = 0, 0, -1, -1, 0, 0
   for _, t in ipairs(threads) do
     timed = timed + t:get("with_timing")
+    s503 = s503 + t:get("status_503")
+    s5xx = s5xx + t:get("status_5xx")
     qsum = qsum + t:get("queries_sum")
     local tmin, tmax = t:get("queries_min"), t:get("queries_max")
     if tmin >= 0 and (qmin < 0 or tmin < qmin) then qmin = tmin end
@@ -82,7 +91,8 @@ function done(summary, latency, requests)
     'LOAD_RESULT {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, ' ..
     '"max_us": %d, "errors_connect": %d, "errors_read": %d, "errors_write": %d, ' ..
     '"errors_status": %d, "errors_timeout": %d, "timed": %d, "queries_sum": %d, ' ..
-    '"queries_min": %d, "queries_max": %d}\n',
+    '"queries_min": %d, "queries_max": %d, "status_503": %d, "status_5xx": %d}\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    latency.max, e.connect, e.read, e.write, e.status, e.timeout, timed, qsum, qmin, qmax))
+    latency.max, e.connect, e.read, e.write, e.status, e.timeout, timed, qsum, qmin, qmax,
+    s503, s5xx))
 end

@@ -42,6 +42,7 @@ from bench.load_scenarios import (
     reads,
     top_up_stock,
 )
+from bench.load_setups import SETUPS, compare_setups, fault_phase, table
 from bench.load_wrk import HOST, Phase, probe, run_wrk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,6 +138,14 @@ def gunicorn(env: dict[str, str], port: int, log: Path) -> Iterator[subprocess.P
                 server.wait()
 
 
+def wrk_options(args: argparse.Namespace) -> dict[str, int]:
+    """Return the wrk settings every phase shares."""
+    return {
+        "connections": args.connections, "threads": args.threads,
+        "max_requests": args.max_requests,
+    }  # fmt: skip
+
+
 def run_scenarios(
     args: argparse.Namespace, env: dict[str, str], port: int, ids: tuple[int, int]
 ) -> tuple[list[Phase], bool]:
@@ -193,9 +202,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-requests", type=int, default=300_000)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE)
     parser.add_argument(
+        "--setups", type=lambda text: [s for s in text.split(",") if s],
+        default=list(SETUPS), help="connection setups to compare (persistent,pool); none: skip",
+    )  # fmt: skip
+    parser.add_argument("--compare-duration", type=int, default=10)
+    parser.add_argument(
+        "--kill-every", type=float, default=3.0,
+        help="seconds between pg_terminate_backend rounds in the fault phase; 0: no fault phase",
+    )  # fmt: skip
+    parser.add_argument(
         "--require-target", action="store_true", help="exit 1 unless every target is met"
     )
     args = parser.parse_args(argv)
+    if set(args.setups) - set(SETUPS):
+        parser.error(f"unknown setups; choose from {', '.join(SETUPS)}")
     unknown = set(args.scenarios) - set(SCENARIOS)
     if unknown:
         parser.error(f"unknown scenarios {sorted(unknown)}; choose from {', '.join(SCENARIOS)}")
@@ -211,9 +231,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"== gunicorn on http://{HOST}:{port}/ (log: {log.relative_to(ROOT)})")
     with gunicorn(env, port, log):
         phases, met = run_scenarios(args, env, port, ids)
+        faults = None
+        if args.kill_every > 0:
+            faults = fault_phase(
+                env=env, database_url=args.database_url, port=port, ids=ids,
+                duration=args.duration, kill_every=args.kill_every, wrk_options=wrk_options(args),
+            )  # fmt: skip
+    rows = compare_setups(
+        setups=args.setups, env=env, server=gunicorn, port=free_port, log=log, ids=ids,
+        duration=args.compare_duration, wrk_options=wrk_options(args),
+    )  # fmt: skip
     print(f"== {args.duration} s per scenario, {args.connections} connections")
     for phase in phases:
         print(phase.report())
+    if faults is not None:
+        result, killed = faults
+        print(
+            f"== faults: every backend terminated each {args.kill_every:g} s "
+            f"({len(killed)} rounds, {sum(killed)} backends) during reads and writes\n"
+            f"{result.report()}\n"
+            f"target (no answer is a 500; a lost connection is a 503): "
+            f"{'met' if result.status_5xx == 0 else 'NOT met'}"
+        )
+        met = met and result.status_5xx == 0
+    if rows:
+        print(f"== connection setups and views, {args.compare_duration} s each:\n{table(rows)}")
+        met = met and all(row.result.errors == 0 for row in rows)
     print(
         "target (0 errors, constant queries per request, rating sort >= "
         f"{MIN_SORT_RATIO} x the price sort): {'met' if met else 'NOT met'}"

@@ -40,6 +40,8 @@ class LoadResult:
     queries_sum: int
     queries_min: int
     queries_max: int
+    status_503: int = 0
+    status_5xx: int = 0  # 5xx answers other than 503
 
     @property
     def errors(self) -> int:
@@ -67,7 +69,8 @@ class LoadResult:
             f"max {self.max_us / 1000:.2f} ms\n"
             f"errors: {self.errors} (connect {self.errors_connect}, read {self.errors_read}, "
             f"write {self.errors_write}, status {self.errors_status}, "
-            f"timeout {self.errors_timeout})\n"
+            f"timeout {self.errors_timeout}; answers 503 {self.status_503}, "
+            f"other 5xx {self.status_5xx})\n"
             f"queries per request: min {self.queries_min}, mean {mean:.2f}, "
             f"max {self.queries_max} ({self.timed} responses with Server-Timing)"
         )

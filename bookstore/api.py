@@ -4,11 +4,17 @@ OpenAPI schema at ``/api/openapi.json``, interactive docs at ``/api/docs`` (Swag
 the project's own static files, ``bookstore/api_docs.py``). Errors are JSON
 ``{"detail": "..."}``: 404 for an unknown id, 400 for any bad parameter (ninja answers 422 by
 default; a client's mistake in a query string is a plain 400 here, with a message).
+
+The reads are ``async def`` views calling the async repository functions (``alist_books``,
+...): the ORM work runs in Django's sync thread, with the same queries as the sync functions.
+Writes and the caller's orders are in ``api_writes`` and ``api_orders``.
 """
 
+from collections.abc import Callable
 from typing import Any
 
-from django.db import OperationalError
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from fetchplan import NotFound
 from fetchplan.dto import DTO
@@ -24,8 +30,8 @@ from bookstore.presentation import not_found_message
 from dtos.authors import AuthorDetail, AuthorPage
 from dtos.books import BookDetail, BookFilters, BookPage
 from dtos.reads import AuthorPageParams, BookPageParams
-from repos.authors import PageOutOfRange, get_author, list_authors
-from repos.books import get_book, list_books
+from repos.authors import PageOutOfRange, aget_author, alist_authors
+from repos.books import aget_book, alist_books, get_book, list_books
 from repos.cursors import InvalidCursor
 
 api = NinjaAPI(title="Bookstore API", version="1.0", urls_namespace="api", docs=LOCAL_SWAGGER)
@@ -67,8 +73,10 @@ def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
 
 
 @api.exception_handler(OperationalError)
-def _database_refused(request: HttpRequest, exc: OperationalError) -> HttpResponse:
-    """A busy database or a statement timeout is a 503 with ``Retry-After``; others raise."""
+@api.exception_handler(InterfaceError)
+def _database_refused(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    """A busy database, a statement timeout or a lost connection (in the view or in the
+    authentication step) is a 503 with ``Retry-After``; other errors raise."""
     refusal = database_refusal(exc)
     if refusal is None:
         raise exc
@@ -97,26 +105,53 @@ def _page_out_of_range(request: HttpRequest, exc: PageOutOfRange) -> HttpRespons
     return _error(request, 404, str(exc))
 
 
-@routes.get("/books", response={200: BookPage, 400: ErrorDTO}, tags=["books"])
-def books(
+async def books(
     request: HttpRequest, filters: Query[BookFilters], page: Query[BookPageParams]
 ) -> BookPage:
     """List books: the filters, sorts and cursor pages of /books/ (2 queries)."""
+    return await alist_books(filters=filters, cursor=page.cursor, limit=page.limit)
+
+
+def _books_sync(
+    request: HttpRequest, filters: Query[BookFilters], page: Query[BookPageParams]
+) -> BookPage:
     return list_books(filters=filters, cursor=page.cursor, limit=page.limit)
 
 
-@routes.get(
-    "/books/{book_id}", response={200: BookDetail, 400: ErrorDTO, 404: ErrorDTO}, tags=["books"]
-)
-def book(request: HttpRequest, book_id: RowId) -> BookDetail:
+async def book(request: HttpRequest, book_id: RowId) -> BookDetail:
     """One book with author, publisher, tags, 5 latest reviews, rating counts, stock (3 queries)."""
+    return await aget_book(book_id)
+
+
+def _book_sync(request: HttpRequest, book_id: RowId) -> BookDetail:
     return get_book(book_id)
 
 
+def _read_view[F: Callable[..., Any]](async_view: F, sync_view: F) -> F:
+    """Return ``async_view``, or its sync twin under ``BOOKSTORE_SYNC_API_READS``.
+
+    ``make load`` serves the two busiest reads both ways in one run, to measure async views
+    against sync ones (bench/load.py). The twin takes the async view's name and docstring, so
+    the OpenAPI schema is the same either way.
+    """
+    if not settings.BOOKSTORE_SYNC_API_READS:
+        return async_view
+    sync_view.__name__, sync_view.__doc__ = async_view.__name__, async_view.__doc__
+    return sync_view
+
+
+routes.get("/books", response={200: BookPage, 400: ErrorDTO}, tags=["books"])(
+    _read_view(books, _books_sync)
+)
+routes.get(
+    "/books/{book_id}", response={200: BookDetail, 400: ErrorDTO, 404: ErrorDTO}, tags=["books"]
+)(_read_view(book, _book_sync))
+
+
 @routes.get("/authors", response={200: AuthorPage, 400: ErrorDTO, 404: ErrorDTO}, tags=["authors"])
-def authors(request: HttpRequest, params: Query[AuthorPageParams]) -> AuthorPage:
+async def authors(request: HttpRequest, params: Query[AuthorPageParams]) -> AuthorPage:
     """List authors by name, 50 a page, with book counts (2 queries)."""
-    return list_authors(page=params.page)
+    return await alist_authors(page=params.page)
 
 
 @routes.get(
@@ -124,9 +159,9 @@ def authors(request: HttpRequest, params: Query[AuthorPageParams]) -> AuthorPage
     response={200: AuthorDetail, 400: ErrorDTO, 404: ErrorDTO},
     tags=["authors"],
 )
-def author(request: HttpRequest, author_id: RowId) -> AuthorDetail:
+async def author(request: HttpRequest, author_id: RowId) -> AuthorDetail:
     """One author with their 10 latest books, each with its tags (3 queries)."""
-    return get_author(author_id)
+    return await aget_author(author_id)
 
 
 # Reads above; writes and the caller's orders (authenticated) in api_writes and api_orders:

@@ -24,7 +24,7 @@ from dtos.orders import OrderDTO, OrderPage, PlacedOrder
 from dtos.reads import OrderPageParams
 from dtos.writes import OrderRequest
 from repos.customers import customer_of
-from repos.orders import get_order_of, list_orders_of, place_order
+from repos.orders import aget_order_of, alist_orders_of, place_order
 
 __all__ = ["ORDER_RESPONSES", "REPLAYED_HEADER"]
 
@@ -79,10 +79,10 @@ def create_order(
 
 
 @routes.get("/orders", response={200: OrderPage, **ERROR_RESPONSES}, auth=API_AUTH, tags=["orders"])
-def my_orders(request: HttpRequest, params: Query[OrderPageParams]) -> OrderPage:
+async def my_orders(request: HttpRequest, params: Query[OrderPageParams]) -> OrderPage:
     """List your orders, newest first (2 queries); staff see every order."""
     user = _caller(request)
-    return list_orders_of(
+    return await alist_orders_of(
         user_id=None if _staff(user) else user.pk, before=params.before, limit=params.limit
     )
 
@@ -93,7 +93,7 @@ def my_orders(request: HttpRequest, params: Query[OrderPageParams]) -> OrderPage
     auth=API_AUTH,
     tags=["orders"],
 )
-def my_order(request: HttpRequest, order_id: RowId) -> OrderDTO:
+async def my_order(request: HttpRequest, order_id: RowId) -> OrderDTO:
     """Read one of your orders (2 queries); another customer's order is a 404."""
     user = _caller(request)
-    return get_order_of(order_id=order_id, user_id=None if _staff(user) else user.pk)
+    return await aget_order_of(order_id=order_id, user_id=None if _staff(user) else user.pk)

@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bookstore.api_auth import API_AUTH
 from bookstore.api_routes import RowId, routes
-from bookstore.error_responses import database_refusal
+from bookstore.error_responses import DATABASE_UNAVAILABLE, database_refusal
 from dtos.records import BookRecord, ReviewRecord
 from dtos.writes import BookInput, BookPatch, ReviewInput
 from repos import book_writes, reviews
@@ -47,10 +47,6 @@ from repos.write_errors import (
 
 __all__ = ["DATABASE_UNAVAILABLE", "ERROR_RESPONSES", "PERMISSION_DENIED", "Problem", "answer"]
 
-DATABASE_UNAVAILABLE = (
-    "The database connection failed; the request may not have completed. "
-    "Retry it (orders: with the same Idempotency-Key)."
-)
 PERMISSION_DENIED = "You do not have permission to {action}."
 
 
@@ -88,7 +84,7 @@ def answer[T](status: int, write: Callable[[], T]) -> Answer[T]:
         raise
     except (OperationalError, InterfaceError) as error:
         if database_refusal(error) is not None:
-            raise  # busy or too slow: a 503 with Retry-After (bookstore/api.py)
+            raise  # busy, too slow or disconnected: a 503 with Retry-After (bookstore/api.py)
         return Status(503, Problem(detail=DATABASE_UNAVAILABLE))
 
 

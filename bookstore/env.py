@@ -24,6 +24,7 @@ __all__ = [
 ]
 
 TRUTHY = {"1", "true", "yes", "on"}
+POOL_TIMEOUT = 10  # seconds a request waits for a pooled connection before an error (a 503)
 MAX_SETTING_INTEGER = 10**9  # seconds or milliseconds: far beyond any sensible value
 
 MISSING_SECRET_KEY = (
@@ -78,23 +79,50 @@ def secret_key(*, debug: bool, dev_key: str) -> str:
 
 
 def database_config(
-    url: str, *, conn_max_age: int, statement_timeout: int, sqlite_busy_timeout: int
+    url: str,
+    *,
+    conn_max_age: int,
+    statement_timeout: int,
+    sqlite_busy_timeout: int,
+    pool_size: int = 0,
 ) -> dict[str, Any]:
     """Return the ``DATABASES["default"]`` entry for ``url``.
+
+    ``CONN_HEALTH_CHECKS`` is on: a persistent connection (``conn_max_age`` > 0) is checked
+    before its first use in each request and replaced if the server dropped it, instead of
+    failing that request.
 
     PostgreSQL connections get ``statement_timeout`` (seconds; 0 turns it off) as a server
     option, so one slow query cannot hold a worker and a connection for ever. An SQLite file
     gets ``IMMEDIATE`` transactions (a transaction takes the write lock when it starts, so two
     writers queue instead of both reading and then failing to upgrade) and waits up to
     ``sqlite_busy_timeout`` seconds for a lock before "database is locked".
+
+    ``pool_size`` > 0 on PostgreSQL turns on psycopg's connection pool (Django's
+    ``OPTIONS["pool"]``): up to that many connections per process, each checked when it is
+    taken from the pool (a connection the server dropped is replaced), and a request waits at
+    most ``POOL_TIMEOUT`` seconds for one. A pool replaces persistent connections:
+    ``CONN_MAX_AGE`` is then 0, as Django requires.
     """
     try:
-        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
+        parsed = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+        config: dict[str, Any] = dict(parsed)
     except (ValueError, dj_database_url.UnknownSchemeError) as error:
         raise ImproperlyConfigured(BAD_DATABASE_URL.format(reason=error)) from None
     options: dict[str, Any] = dict(config.get("OPTIONS") or {})
     if config["ENGINE"] == "django.db.backends.postgresql" and statement_timeout > 0:
         options["options"] = f"-c statement_timeout={statement_timeout * 1000}"
+    if config["ENGINE"] == "django.db.backends.postgresql" and pool_size > 0:
+        from psycopg_pool import ConnectionPool
+
+        check = ConnectionPool.check_connection
+        options["pool"] = {
+            "min_size": 1,
+            "max_size": pool_size,
+            "timeout": POOL_TIMEOUT,
+            "check": check,
+        }
+        config["CONN_MAX_AGE"] = 0
     if config["ENGINE"] == "django.db.backends.sqlite3":
         options.setdefault("transaction_mode", "IMMEDIATE")
         options.setdefault("timeout", sqlite_busy_timeout)

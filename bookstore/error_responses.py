@@ -7,8 +7,14 @@
   too many fields, and the 500 of a bug (logged with its traceback, never shown). An API
   client then parses every answer the same way; ninja's own errors are JSON already.
 - Everywhere, a database that is busy (SQLite: a writer still held the lock when the busy
-  timeout ran out) or a statement cut off by PostgreSQL's ``statement_timeout`` is a 503 with
-  ``Retry-After``: the request did nothing and may be retried, which a 500 does not say.
+  timeout ran out), a statement cut off by PostgreSQL's ``statement_timeout``, or a connection
+  to the database that was lost or could not be made is a 503 with ``Retry-After``: the
+  request may be retried, which a 500 does not say.
+
+A connection can be lost before any view runs (the session lookup of a page, ninja's
+authentication step, which ninja hands to the API's exception handlers): ``retry_later`` is
+also what the site's ``handler500`` answers when the uncaught error is one of these
+(``bookstore/views_site.py``), so no path of a request turns a lost connection into a 500.
 """
 
 import logging
@@ -21,20 +27,23 @@ from django.core.exceptions import (
     RequestDataTooBig,
     SuspiciousOperation,
 )
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.http.multipartparser import MultiPartParserError
-from django.shortcuts import render
+from django.template.loader import render_to_string
 
 __all__ = [
     "API_PREFIX",
     "BODY_TOO_LARGE",
     "DATABASE_BUSY",
     "DATABASE_TOO_SLOW",
+    "DATABASE_UNAVAILABLE",
     "INTERNAL_ERROR",
     "RETRY_AFTER_SECONDS",
     "ErrorResponseMiddleware",
+    "connection_lost",
     "database_refusal",
+    "retry_later",
 ]
 
 logger = logging.getLogger("bookstore.errors")
@@ -46,6 +55,10 @@ DATABASE_TOO_SLOW = (
     "The database took too long to answer and the request was stopped; nothing was done. "
     "Retry later, or ask for less (narrower filters, a smaller page)."
 )
+DATABASE_UNAVAILABLE = (
+    "The database connection failed; the request may not have completed. "
+    "Retry it (orders: with the same Idempotency-Key)."
+)
 BODY_TOO_LARGE = "The request body is too large."
 INTERNAL_ERROR = "Internal server error; it has been logged."
 KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
@@ -53,13 +66,41 @@ KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 CLIENT_ERRORS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation, MultiPartParserError)
 
 
+# SQLSTATEs of a connection that is gone: class 08 (connection exception), and the server
+# shutting the backend down (57P01 pg_terminate_backend or a fast shutdown, 57P02 a crash,
+# 57P03 not accepting connections yet).
+LOST_CONNECTION_STATES = ("57P01", "57P02", "57P03")
+
+
+def connection_lost(error: BaseException) -> bool:
+    """Return True if ``error`` says the database connection is gone or could not be made.
+
+    Django raises ``InterfaceError`` for a connection closed under it ("connection already
+    closed"). psycopg raises ``OperationalError`` with SQLSTATE 57P01 when the backend is
+    terminated, class 08 on connection failures, and no SQLSTATE at all when the server closed
+    the socket or could not be reached (its errors without a server-side cause).
+    """
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    if cause is None or not type(cause).__module__.startswith("psycopg"):
+        return False  # SQLite's OperationalErrors ("disk I/O error") are not connection losses
+    state = getattr(cause, "sqlstate", None)
+    return state is None or state.startswith("08") or state in LOST_CONNECTION_STATES
+
+
 def database_refusal(error: BaseException) -> str | None:
-    """Return the client's message if ``error`` is a busy or timed-out database, else None.
+    """Return the client's message if ``error`` is a busy, timed-out or unreachable database.
 
     SQLite reports a lock it could not get within the busy timeout as "database is locked"
     (or "database table is locked" in shared-cache memory databases); psycopg's
-    ``QueryCanceled`` (SQLSTATE 57014) is PostgreSQL's ``statement_timeout``.
+    ``QueryCanceled`` (SQLSTATE 57014) is PostgreSQL's ``statement_timeout``; a lost
+    connection is ``connection_lost``. Returns None for any other error.
     """
+    if connection_lost(error):
+        return DATABASE_UNAVAILABLE
     if not isinstance(error, OperationalError):
         return None
     cause = error.__cause__
@@ -102,14 +143,7 @@ class ErrorResponseMiddleware:
         """Answer a busy database with 503 and, under ``/api/``, every other error as JSON."""
         refusal = database_refusal(exception)
         if refusal is not None:
-            logger.warning("503 for %s %s: %s", request.method, request.path, exception)
-            if _is_api(request):
-                response: HttpResponse = _json_error(503, refusal)
-            else:
-                context = {"title": "Busy", "message": refusal}
-                response = render(request, "bookstore/retry_later.html", context, status=503)
-            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-            return response
+            return retry_later(request, refusal, exception)
         if not _is_api(request):
             return None  # Django's own handling: the 400/403/404/500 pages
         if isinstance(exception, RequestDataTooBig):
@@ -119,6 +153,23 @@ class ErrorResponseMiddleware:
         trace = (type(exception), exception, exception.__traceback__)
         logger.error("500 for %s %s", request.method, request.path, exc_info=trace)
         return _json_error(500, INTERNAL_ERROR)
+
+
+def retry_later(request: HttpRequest, refusal: str, exception: BaseException) -> HttpResponse:
+    """Return the 503 with ``Retry-After`` for a database refusal: JSON under ``/api/``.
+
+    The page is rendered without the request: its session or user may need the database
+    that just refused (the header then shows a visitor).
+    """
+    logger.warning("503 for %s %s: %s", request.method, request.path, exception)
+    if _is_api(request):
+        response: HttpResponse = _json_error(503, refusal)
+    else:
+        context = {"title": "Busy", "message": refusal}
+        page = render_to_string("bookstore/retry_later.html", context)
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _phrase(status: int) -> str:

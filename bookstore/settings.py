@@ -16,6 +16,8 @@ Everything that differs between machines comes from the environment:
   ``HTTP_X_FORWARDED_PROTO`` (then ``https`` in it means the request was secure); default none.
 - ``FETCHPLAN_QUERY_MIDDLEWARE``: run the query middleware (``Server-Timing``) even without DEBUG;
   ``make load`` sets it to count queries per request.
+- ``DATABASE_POOL_SIZE`` (0, off): psycopg's connection pool, that many connections per process.
+- ``DATABASE_REPLICA_URLS``: read replicas of ``DATABASE_URL`` (comma-separated); none by default.
 - ``CONN_MAX_AGE`` (0), ``DATABASE_STATEMENT_TIMEOUT`` (PostgreSQL, 5 s; 0 is off),
   ``SQLITE_BUSY_TIMEOUT`` (10 s): the database connection (``bookstore/env.py``).
 - ``BOOKSTORE_EXPORTS_PER_MINUTE`` (6), ``BOOKSTORE_AUTH_FAILURES_PER_MINUTE`` (20): rate
@@ -96,6 +98,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # JSON errors under /api/, 503 + Retry-After for a busy database (around all that follows).
     "bookstore.error_responses.ErrorResponseMiddleware",
+    # Each request's own read-your-writes scope (only matters with DATABASE_REPLICA_URLS).
+    "fetchplan.routing.ReadYourWritesMiddleware",
     # Before the session is read: a bad query string or path is a 400 before any query.
     "bookstore.read_input.ScreenQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -144,8 +148,29 @@ DATABASES = {
         conn_max_age=env_int("CONN_MAX_AGE", default=0),
         statement_timeout=env_int("DATABASE_STATEMENT_TIMEOUT", default=5),
         sqlite_busy_timeout=env_int("SQLITE_BUSY_TIMEOUT", default=10),
+        pool_size=env_int("DATABASE_POOL_SIZE", default=0),
     )
 }
+
+# Read replicas (opt in): DATABASE_REPLICA_URLS, comma-separated, each a streaming replica of
+# DATABASE_URL. Plan reads then go to a replica and writes to the primary, with
+# read-your-writes per request (fetchplan.routing, docs/scaling.md). Unset: one database.
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    DATABASES[f"replica{_number}"] = {
+        **database_config(
+            _url,
+            conn_max_age=env_int("CONN_MAX_AGE", default=0),
+            statement_timeout=env_int("DATABASE_STATEMENT_TIMEOUT", default=5),
+            sqlite_busy_timeout=env_int("SQLITE_BUSY_TIMEOUT", default=10),
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+FETCHPLAN_READ_REPLICAS = [alias for alias in DATABASES if alias.startswith("replica")]
+DATABASE_ROUTERS = ["fetchplan.routing.ReplicaRouter"]
+
+# Serve GET /api/books and /api/books/{id} with sync views instead of async ones: `make load`
+# measures both in one run (bookstore/api.py, bench/load.py). Off: the async views.
+BOOKSTORE_SYNC_API_READS = env_flag("BOOKSTORE_SYNC_API_READS")
 
 # Rate limits per client address (bookstore/throttle.py), counted in the default cache:
 # CSV exports started per minute, and failed API authentications per minute.

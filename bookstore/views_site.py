@@ -4,6 +4,7 @@ Every page links its icon (``<link rel="icon">``); ``/favicon.ico`` answers the 
 ask for it anyway (a JSON or CSV response has no ``<head>`` to name one).
 """
 
+import sys
 from pathlib import Path
 from typing import Any, override
 
@@ -14,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from bookstore.error_responses import database_refusal, retry_later
 from bookstore.presentation import NO_SUCH_PAGE
 
 FAVICON = (Path(__file__).resolve().parent / "static" / "bookstore" / "favicon.svg").read_bytes()
@@ -42,7 +44,16 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """Render the 500 page without the request (its session or user may be what failed)."""
+    """Render the 500 page without the request (its session or user may be what failed).
+
+    Django calls this for any uncaught error, also one raised by a middleware before or after
+    the view (a session or user lookup). A database that refused (lost connection, busy,
+    statement timeout) is a 503 with ``Retry-After`` there too, never a 500.
+    """
+    error = sys.exc_info()[1]
+    refusal = None if error is None else database_refusal(error)
+    if error is not None and refusal is not None:
+        return retry_later(request, refusal, error)
     context = {"status": 500, "message": SERVER_ERROR}
     return HttpResponse(render_to_string("bookstore/error.html", context), status=500)
 

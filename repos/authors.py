@@ -5,8 +5,8 @@ books, then those books' tags (3 queries), instead of 10 book rows each joined t
 the same author.
 """
 
-from django.db.models import Count
-from fetchplan import Many, Plan, count, fetch_all, fetch_one
+from django.db.models import Count, QuerySet
+from fetchplan import Many, Plan, acount, afetch_all, afetch_one, count, fetch_all, fetch_one
 from fetchplan.observe import query_budget
 
 from bookstore.models import Author, Book
@@ -48,12 +48,36 @@ def list_authors(*, page: int = 1, per_page: int = AUTHORS_PER_PAGE) -> AuthorPa
         first.items[0].name, first.pages
     """
     total = count(Author.objects.all())
+    pages = _pages(total, page, per_page)
+    rows = fetch_all(AUTHOR_ROW, _author_page(page, per_page))
+    return AuthorPage(items=tuple(rows), page=page, pages=pages, total=total)
+
+
+@query_budget(1 + AUTHOR_ROW.budget())
+async def alist_authors(*, page: int = 1, per_page: int = AUTHORS_PER_PAGE) -> AuthorPage:
+    """Async ``list_authors``: the same page, the same 2 queries. Raises ``PageOutOfRange``.
+
+    Example::
+
+        first = await alist_authors(page=1)
+    """
+    total = await acount(Author.objects.all())
+    pages = _pages(total, page, per_page)
+    rows = await afetch_all(AUTHOR_ROW, _author_page(page, per_page))
+    return AuthorPage(items=tuple(rows), page=page, pages=pages, total=total)
+
+
+def _pages(total: int, page: int, per_page: int) -> int:
+    """Return the number of pages of ``total`` authors; raise ``PageOutOfRange`` past it."""
     pages = max(1, -(-total // per_page))
     if page > pages:
         raise PageOutOfRange(f"Page {page} is past the last page ({pages}).")
+    return pages
+
+
+def _author_page(page: int, per_page: int) -> QuerySet[Author]:
     start = (page - 1) * per_page
-    rows = fetch_all(AUTHOR_ROW, Author.objects.order_by("name", "id")[start : start + per_page])
-    return AuthorPage(items=tuple(rows), page=page, pages=pages, total=total)
+    return Author.objects.order_by("name", "id")[start : start + per_page]
 
 
 @query_budget(1)
@@ -79,6 +103,17 @@ def get_author(author_id: int) -> AuthorDetail:
         [(book.title, book.tags) for book in author.books]
     """
     return fetch_one(AUTHOR_DETAIL, Author.objects.all(), pk=author_id)
+
+
+@query_budget(AUTHOR_DETAIL)
+async def aget_author(author_id: int) -> AuthorDetail:
+    """Async ``get_author``: the same DTO, the same 3 queries. Raises ``NotFound``.
+
+    Example::
+
+        author = await aget_author(7)
+    """
+    return await afetch_one(AUTHOR_DETAIL, Author.objects.all(), pk=author_id)
 
 
 @query_budget(AUTHOR_BOOK)

@@ -23,7 +23,18 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast
-from fetchplan import Many, One, Plan, count, exists, fetch_all, fetch_one, stream
+from fetchplan import (
+    Many,
+    One,
+    Plan,
+    afetch_all,
+    afetch_one,
+    count,
+    exists,
+    fetch_all,
+    fetch_one,
+    stream,
+)
 from fetchplan.observe import query_budget
 
 from bookstore.models import Book
@@ -188,6 +199,38 @@ def _edge_cursor(sort: str, row: BookRow, *, backward: bool = False) -> str:
     )
 
 
+def _page_query(
+    filters: BookFilters, cursor: str | None, limit: int
+) -> tuple[QuerySet[Book], Cursor | None]:
+    """Return the rows to read for one page (one past it) and the decoded cursor (no query).
+
+    Raises ``InvalidCursor`` for a bad cursor.
+    """
+    books = sorted_books(filters)
+    position = None if cursor is None else decode_cursor(cursor, sort=filters.sort)
+    if position is not None:
+        books = _beyond(books, filters.sort, position)
+    backward = position is not None and position.backward
+    return (books.reverse() if backward else books)[: limit + 1], position
+
+
+def _book_page(rows: list[BookRow], sort: str, position: Cursor | None, limit: int) -> BookPage:
+    """Return the page of ``rows`` read by ``_page_query`` (no query)."""
+    backward = position is not None and position.backward
+    more_beyond = len(rows) > limit  # one row past the page, in the direction read
+    items = rows[:limit][::-1] if backward else rows[:limit]
+    # Coming from a cursor, rows exist on the side it came from (its own row, at least).
+    more_after = more_beyond if not backward else True
+    more_before = more_beyond if backward else position is not None
+    return BookPage(
+        items=tuple(items),
+        next_cursor=_edge_cursor(sort, items[-1]) if more_after and items else None,
+        prev_cursor=(
+            _edge_cursor(sort, items[0], backward=True) if more_before and items else None
+        ),
+    )
+
+
 @query_budget(BOOK_ROW)
 def list_books(
     *, filters: BookFilters, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
@@ -205,24 +248,22 @@ def list_books(
         more = list_books(filters=BookFilters(tag="poetry", sort="-price"), cursor=page.next_cursor)
         back = list_books(filters=BookFilters(tag="poetry", sort="-price"), cursor=more.prev_cursor)
     """
-    books = sorted_books(filters)
-    position = None if cursor is None else decode_cursor(cursor, sort=filters.sort)
-    if position is not None:
-        books = _beyond(books, filters.sort, position)
-    backward = position is not None and position.backward
-    rows = fetch_all(BOOK_ROW, (books.reverse() if backward else books)[: limit + 1])
-    more_beyond = len(rows) > limit  # one row past the page, in the direction read
-    items = rows[:limit][::-1] if backward else rows[:limit]
-    # Coming from a cursor, rows exist on the side it came from (its own row, at least).
-    more_after = more_beyond if not backward else True
-    more_before = more_beyond if backward else position is not None
-    return BookPage(
-        items=tuple(items),
-        next_cursor=_edge_cursor(filters.sort, items[-1]) if more_after and items else None,
-        prev_cursor=(
-            _edge_cursor(filters.sort, items[0], backward=True) if more_before and items else None
-        ),
-    )
+    rows, position = _page_query(filters, cursor, limit)
+    return _book_page(fetch_all(BOOK_ROW, rows), filters.sort, position, limit)
+
+
+@query_budget(BOOK_ROW)
+async def alist_books(
+    *, filters: BookFilters, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
+) -> BookPage:
+    """Async ``list_books``: the same page, the same 2 queries (``afetch_all``).
+
+    Example::
+
+        page = await alist_books(filters=BookFilters(tag="poetry"), limit=20)
+    """
+    rows, position = _page_query(filters, cursor, limit)
+    return _book_page(await afetch_all(BOOK_ROW, rows), filters.sort, position, limit)
 
 
 @query_budget(1)
@@ -259,6 +300,17 @@ def get_book(book_id: int) -> BookDetail:
         book.author.name, book.reviews[0].rating
     """
     return fetch_one(BOOK_DETAIL, Book.objects.all(), pk=book_id)
+
+
+@query_budget(BOOK_DETAIL)
+async def aget_book(book_id: int) -> BookDetail:
+    """Async ``get_book``: the same DTO, the same 3 queries. Raises ``NotFound``.
+
+    Example::
+
+        book = await aget_book(42)
+    """
+    return await afetch_one(BOOK_DETAIL, Book.objects.all(), pk=book_id)
 
 
 @query_budget(RECENT_BOOK)

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
-from fetchplan import Many, Plan, fetch_all, fetch_one
+from fetchplan import Many, Plan, afetch_all, afetch_one, fetch_all, fetch_one
 from fetchplan.observe import query_budget
 
 from bookstore.models import Book, Customer, Order, OrderLine, Stock
@@ -70,6 +70,12 @@ def get_order_of(*, order_id: int, user_id: int | None) -> OrderDTO:
 
 
 @query_budget(ORDER)
+async def aget_order_of(*, order_id: int, user_id: int | None) -> OrderDTO:
+    """Async ``get_order_of``: the same DTO, the same 2 queries. Raises ``NotFound``."""
+    return await afetch_one(ORDER, _orders_of(user_id), pk=order_id)
+
+
+@query_budget(ORDER)
 def list_orders_of(*, user_id: int | None, before: int | None = None, limit: int = 20) -> OrderPage:
     """Return the newest ``limit`` orders of account ``user_id``'s customer, below id ``before``.
 
@@ -81,10 +87,28 @@ def list_orders_of(*, user_id: int | None, before: int | None = None, limit: int
         page = list_orders_of(user_id=7, limit=20)
         more = list_orders_of(user_id=7, before=page.next_before, limit=20)
     """
+    rows = fetch_all(ORDER, _order_page(user_id, before, limit))
+    return _orders_page(rows, limit)
+
+
+@query_budget(ORDER)
+async def alist_orders_of(
+    *, user_id: int | None, before: int | None = None, limit: int = 20
+) -> OrderPage:
+    """Async ``list_orders_of``: the same page, the same 2 queries."""
+    rows = await afetch_all(ORDER, _order_page(user_id, before, limit))
+    return _orders_page(rows, limit)
+
+
+def _order_page(user_id: int | None, before: int | None, limit: int) -> QuerySet[Order]:
+    """The orders to read for one page, and one past it (no query)."""
     orders = _orders_of(user_id)
     if before is not None:
         orders = orders.filter(pk__lt=before)
-    rows = fetch_all(ORDER, orders.order_by("-id")[: limit + 1])
+    return orders.order_by("-id")[: limit + 1]
+
+
+def _orders_page(rows: list[OrderDTO], limit: int) -> OrderPage:
     next_before = rows[limit - 1].id if len(rows) > limit else None
     return OrderPage(items=tuple(rows[:limit]), next_before=next_before)
 

@@ -93,3 +93,35 @@ def test_docs_page_is_served(client: Client) -> None:
     response = client.get("/api/docs")
     assert response.status_code == 200
     assert b"openapi.json" in response.content
+
+
+SCHEMA_AND_KIND = """
+import inspect, json, django
+django.setup()
+from bookstore.api import api
+from bookstore.api_routes import routes
+views = [op.view_func for path in ("/books", "/books/{book_id}")
+         for op in routes.path_operations[path].operations if op.methods == ["GET"]]
+schema = api.get_openapi_schema()
+print(json.dumps({"schema": schema, "async": [inspect.iscoroutinefunction(v) for v in views]}))
+"""
+
+
+@pytest.mark.parametrize("sync_reads", ["0", "1"])
+def test_the_sync_read_switch_serves_the_same_schema(sync_reads: str) -> None:
+    """BOOKSTORE_SYNC_API_READS (make load's comparison) swaps the views, not the API."""
+    import os
+    import subprocess
+    import sys
+
+    def run(flag: str) -> dict[str, Any]:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings",
+               "BOOKSTORE_SYNC_API_READS": flag}  # fmt: skip
+        done = subprocess.run([sys.executable, "-c", SCHEMA_AND_KIND], env=env,
+                              capture_output=True, text=True, check=True, timeout=120)  # fmt: skip
+        result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+        return result
+
+    chosen, default = run(sync_reads), run("")
+    assert chosen["async"] == [sync_reads == "0"] * 2
+    assert chosen["schema"] == default["schema"]

@@ -59,6 +59,7 @@ def test_postgresql_connections_get_the_statement_timeout() -> None:
     )  # fmt: skip
     assert config["OPTIONS"] == {"options": "-c statement_timeout=5000"}
     assert config["CONN_MAX_AGE"] == 60
+    assert config["CONN_HEALTH_CHECKS"] is True  # a dropped persistent connection is replaced
     off = database_config(
         "postgres://u@127.0.0.1:5432/db", conn_max_age=0, statement_timeout=0,
         sqlite_busy_timeout=10,
@@ -77,3 +78,20 @@ def test_a_url_of_no_known_database_is_a_clear_error() -> None:
     with pytest.raises(ImproperlyConfigured) as info:
         database_config("nosuchdb://x", conn_max_age=0, statement_timeout=5, sqlite_busy_timeout=1)
     assert str(info.value).startswith(BAD_DATABASE_URL.format(reason="")[:30])
+
+
+def test_a_pool_size_turns_on_psycopgs_pool_with_a_check_and_no_persistent_connections() -> None:
+    from psycopg_pool import ConnectionPool
+
+    config = database_config(
+        "postgres://u@127.0.0.1:5432/db", conn_max_age=60, statement_timeout=5,
+        sqlite_busy_timeout=10, pool_size=4,
+    )  # fmt: skip
+    pool = config["OPTIONS"]["pool"]
+    assert (pool["max_size"], pool["check"]) == (4, ConnectionPool.check_connection)
+    assert config["CONN_MAX_AGE"] == 0  # Django refuses a pool with persistent connections
+    sqlite = database_config(
+        "sqlite:////tmp/x.sqlite3", conn_max_age=0, statement_timeout=5, sqlite_busy_timeout=10,
+        pool_size=4,
+    )  # fmt: skip
+    assert "pool" not in sqlite["OPTIONS"]

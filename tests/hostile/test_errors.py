@@ -5,6 +5,7 @@ import json
 from collections.abc import Callable
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.contrib.auth.models import User
 from django.db import OperationalError, connection, transaction
 from django.test import Client
@@ -58,7 +59,7 @@ def test_a_20_mb_body_is_a_json_413() -> None:
 def test_a_bug_under_api_is_a_json_500_that_is_logged(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(api, "list_books", _raise(RuntimeError("boom")))
+    monkeypatch.setattr(api, "alist_books", _raise(RuntimeError("boom")))
     response = Client(raise_request_exception=False).get("/api/books")
     assert (response.status_code, detail(response)) == (500, INTERNAL_ERROR)
     assert "boom" not in response.content.decode()  # the traceback is logged, not shown
@@ -81,7 +82,7 @@ def test_a_locked_database_is_a_503_with_retry_after(
     monkeypatch: pytest.MonkeyPatch, message: str
 ) -> None:
     locked = _raise(OperationalError(message))
-    monkeypatch.setattr(api, "list_books", locked)
+    monkeypatch.setattr(api, "alist_books", locked)
     monkeypatch.setattr(views, "list_books", locked)
     response = Client().get("/api/books")
     assert (response.status_code, detail(response)) == (503, DATABASE_BUSY)
@@ -92,7 +93,7 @@ def test_a_locked_database_is_a_503_with_retry_after(
 
 
 def test_another_operational_error_is_not_called_busy(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(api, "list_books", _raise(OperationalError("disk I/O error")))
+    monkeypatch.setattr(api, "alist_books", _raise(OperationalError("disk I/O error")))
     response = Client(raise_request_exception=False).get("/api/books")
     assert (response.status_code, detail(response)) == (500, INTERNAL_ERROR)
 
@@ -118,7 +119,7 @@ def test_a_statement_past_the_timeout_is_a_503(monkeypatch: pytest.MonkeyPatch) 
             cursor.execute("SELECT pg_sleep(2)")
         raise AssertionError("the statement was not stopped")
 
-    monkeypatch.setattr(api, "list_books", slow)
+    monkeypatch.setattr(api, "alist_books", sync_to_async(slow))
     response = Client().get("/api/books")
     assert (response.status_code, detail(response)) == (503, DATABASE_TOO_SLOW)
     assert response["Retry-After"] == "1"

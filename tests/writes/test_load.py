@@ -26,6 +26,20 @@ def test_parses_wrk_result() -> None:
     assert "min 2, mean 2.00, max 2" in report
 
 
+def test_parses_the_5xx_counts_and_the_setup_table() -> None:
+    from bench.load_setups import SetupResult, table
+
+    line = WRK_OUTPUT.replace(
+        '"queries_max": 2}', '"queries_max": 2, "status_503": 5, "status_5xx": 1}'
+    )
+    result = parse_wrk_output(line)
+    assert (result.status_503, result.status_5xx) == (5, 1)
+    assert "answers 503 5, other 5xx 1" in result.report()
+    assert table([SetupResult("pool", "async", result)]).splitlines()[-1] == (
+        "| pool | async | 59 | 2.00 | 9.00 | 3 |"
+    )
+
+
 def test_missing_result_line_is_an_error() -> None:
     with pytest.raises(ValueError, match="no LOAD_RESULT"):
         parse_wrk_output("Running 5s test\n")

@@ -3,6 +3,7 @@
 The public API, importable from here::
 
     from fetchplan import Plan, One, Many, fetch_all, fetch_one, NotFound, DTO, NotLoaded
+    from fetchplan import afetch_all, afetch_one, astream  # async twins of the run functions
 
 Names load on first use (PEP 562), so ``import fetchplan.dto`` (the DTO base) imports no Django
 module: DTO modules stay readable, testable and type-checkable without settings.
@@ -15,6 +16,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from fetchplan.dto import DTO, NotLoaded, RelationNotLoaded, is_loaded, require
+    from fetchplan.plan.arun import acount, aexists, afetch_all, afetch_first, afetch_one, astream
     from fetchplan.plan.declare import Many, One, Plan, Source, Strategy
     from fetchplan.plan.errors import MultipleFound, NotFound, PlanError
     from fetchplan.plan.explain import Explanation, explain
@@ -37,6 +39,12 @@ _EXPORTS = {
     "PlanError": "fetchplan.plan.errors",
     "Explanation": "fetchplan.plan.explain",
     "explain": "fetchplan.plan.explain",
+    "acount": "fetchplan.plan.arun",
+    "aexists": "fetchplan.plan.arun",
+    "afetch_all": "fetchplan.plan.arun",
+    "afetch_first": "fetchplan.plan.arun",
+    "afetch_one": "fetchplan.plan.arun",
+    "astream": "fetchplan.plan.arun",
     "count": "fetchplan.plan.run",
     "exists": "fetchplan.plan.run",
     "fetch_all": "fetchplan.plan.run",
@@ -58,6 +66,12 @@ __all__ = [
     "RelationNotLoaded",
     "Source",
     "Strategy",
+    "acount",
+    "aexists",
+    "afetch_all",
+    "afetch_first",
+    "afetch_one",
+    "astream",
     "count",
     "exists",
     "explain",

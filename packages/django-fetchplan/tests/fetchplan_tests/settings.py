@@ -40,4 +40,12 @@ DATABASES = {
         "TEST": {"MIGRATE": False},
     },
 }
+# On PostgreSQL, a read replica for the routing tests (tests/fetchplan_tests/routing): the
+# `replica` fixture starts a streaming replica of the local cluster and points this alias at
+# it. Until then it reaches the primary. A test mirror of "default": it uses the test
+# database's name and is never created, migrated or flushed. FETCHPLAN_READ_REPLICAS stays
+# unset here: the routing tests turn it on for themselves.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -23,6 +23,7 @@ from fetchplan.plan.errors import BAD_CHUNK_SIZE, MultipleFound, NotFound
 from fetchplan.plan.instances_strategy import build_instances, prepare
 from fetchplan.plan.querysets import root_values
 from fetchplan.plan.values_strategy import Identity, build_rows
+from fetchplan.routing import read_alias
 
 DEFAULT_CHUNK_SIZE = 2000
 
@@ -40,7 +41,16 @@ def paused_gc() -> Iterator[None]:
 
 
 def _using[M: Model](queryset: QuerySet[M], using: str | None) -> QuerySet[M]:
-    return queryset if using is None else queryset.using(using)
+    """Return ``queryset`` on ``using``; with no database chosen, on a replica if one is due.
+
+    Read replicas are opt-in (``fetchplan.routing``); without them this changes nothing.
+    """
+    if using is not None:
+        return queryset.using(using)
+    chosen = getattr(queryset, "_db", None)  # set by .using(); Django has no public reader
+    if chosen is None and (replica := read_alias(queryset.model)) is not None:
+        return queryset.using(replica)
+    return queryset
 
 
 def fetch_all[M: Model, D: BaseModel | tuple[Any, ...]](

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from fetchplan import fetch_all, stream
+from asgiref.sync import async_to_sync
+from fetchplan import astream, fetch_all, stream
 
 from fetchplan_tests.testapp import plans
 from fetchplan_tests.testapp.models import Novel, Writer
@@ -41,6 +42,13 @@ def stream_all() -> int:
     return seen
 
 
+async def astream_all() -> int:
+    seen = 0
+    async for _ in astream(plans.NOVEL_ROW, Novel.objects.order_by("pk"), chunk_size=2000):
+        seen += 1
+    return seen
+
+
 def test_streaming_200000_rows_keeps_peak_memory_flat() -> None:
     add_novels(50_000)
     rows, stream_50k = peak_bytes(stream_all)
@@ -57,3 +65,23 @@ def test_streaming_200000_rows_keeps_peak_memory_flat() -> None:
     )
     assert stream_200k <= 1.5 * stream_50k
     assert fetch_50k >= 4 * stream_200k
+
+
+def test_async_streaming_200000_rows_keeps_peak_memory_flat() -> None:
+    # The event loop runs in async_to_sync's thread and the ORM in this one: tracemalloc
+    # traces both.
+    add_novels(50_000)
+    rows, astream_50k = peak_bytes(async_to_sync(astream_all))
+    assert rows == 50_000
+    rows, fetch_50k = peak_bytes(lambda: len(fetch_all(plans.NOVEL_ROW, Novel.objects.all())))
+    assert rows == 50_000
+    add_novels(150_000)
+    rows, astream_200k = peak_bytes(async_to_sync(astream_all))
+    assert rows == 200_000
+    print(
+        f"\npeak traced memory: astream 50,000 rows {astream_50k / 1e6:.1f} MB, "
+        f"astream 200,000 rows {astream_200k / 1e6:.1f} MB, "
+        f"fetch_all 50,000 rows {fetch_50k / 1e6:.1f} MB"
+    )
+    assert astream_200k <= 1.5 * astream_50k
+    assert fetch_50k >= 4 * astream_200k

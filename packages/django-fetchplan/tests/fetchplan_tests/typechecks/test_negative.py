@@ -19,7 +19,16 @@ api = pytest.importorskip("mypy.api", reason="mypy is not installed in this envi
 LIBRARY = Path(__file__).resolve().parents[3]
 
 HEADER = """\
-from fetchplan import Plan, Strategy, fetch_all, fetch_one
+from fetchplan import (
+    Plan,
+    Strategy,
+    afetch_all,
+    afetch_first,
+    afetch_one,
+    astream,
+    fetch_all,
+    fetch_one,
+)
 from fetchplan_tests.testapp import plans
 from fetchplan_tests.testapp.dtos import NovelDTO, NovelWithChapters, WriterRef
 from fetchplan_tests.testapp.models import Novel, Writer
@@ -47,6 +56,33 @@ SNIPPETS = {
         RICH = plans.NOVEL.with_dto(NovelWithChapters)
         words = [total_words(n) for n in fetch_all(RICH, Novel.objects.all())]
         slow = plans.NOVEL.with_strategy("instances").with_strategy(Strategy.VALUES)
+    """,
+    "async_twins_are_typed_like_the_sync_ones": """
+        async def list_novels() -> list[NovelDTO]:
+            return await afetch_all(plans.NOVEL, Novel.objects.all())
+
+        async def one_novel() -> NovelDTO:
+            return await afetch_one(plans.NOVEL, Novel.objects.all(), pk=1)
+
+        async def first_novel() -> NovelDTO | None:
+            return await afetch_first(plans.NOVEL, Novel.objects.all())
+
+        async def titles() -> list[str]:
+            return [novel.title async for novel in astream(plans.NOVEL, Novel.objects.all())]
+    """,
+    "async_twin_misuse": """
+        async def list_writers() -> list[WriterRef]:
+            return await afetch_all(plans.NOVEL, Novel.objects.all())  # E: arg-type
+
+        async def over_writers() -> None:
+            await afetch_all(plans.NOVEL, Writer.objects.all())  # E: misc
+
+        async def not_awaited() -> list[NovelDTO]:
+            return afetch_all(plans.NOVEL, Novel.objects.all())  # E: return-value
+
+        async def stream_is_async() -> None:
+            for novel in astream(plans.NOVEL, Novel.objects.all()):  # E: attr-defined
+                print(novel)
     """,
     "not_loaded_used_without_narrowing": """
         def chapter_count(novel: NovelDTO) -> int:
@@ -129,5 +165,6 @@ def test_snippet_type_checks_as_expected(
 
 
 def test_the_negative_snippets_expect_errors() -> None:
-    assert expected_errors("correct_use_passes") == set()
-    assert all(expected_errors(name) for name in SNIPPETS if name != "correct_use_passes")
+    positive = {"correct_use_passes", "async_twins_are_typed_like_the_sync_ones"}
+    assert all(expected_errors(name) == set() for name in positive)
+    assert all(expected_errors(name) for name in SNIPPETS if name not in positive)
