@@ -17,7 +17,11 @@ from fetchplan.mypy.codes import PLAN_FIELD, PLAN_MODEL, PLAN_TYPE
 from fetchplan.mypy.rules import plan_sides
 
 FETCH_FUNCTIONS = frozenset(
-    f"fetchplan.plan.run.{name}" for name in ("fetch_all", "fetch_one", "fetch_first", "stream")
+    {f"fetchplan.plan.run.{name}" for name in ("fetch_all", "fetch_one", "fetch_first", "stream")}
+    | {
+        f"fetchplan.plan.arun.{name}"
+        for name in ("afetch_all", "afetch_one", "afetch_first", "astream")
+    }
 )
 QUERYSETS = frozenset({"django.db.models.query.QuerySet", "django.db.models.query._QuerySet"})
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.db.models import Model, QuerySet
+from pydantic import BaseModel
 
 from fetchplan.plan.declare import Plan
 from fetchplan.plan.errors import BAD_CHUNK_SIZE
@@ -42,14 +43,14 @@ from fetchplan.plan.run import (
 )
 
 
-async def afetch_all[M: Model, D](
+async def afetch_all[M: Model, D: BaseModel | tuple[Any, ...]](
     plan: Plan[M, D], queryset: QuerySet[M], *, using: str | None = None
 ) -> list[D]:
     """Async ``fetch_all``: every DTO of ``queryset``, in its order; ``plan.budget()`` queries."""
     return await sync_to_async(fetch_all, thread_sensitive=True)(plan, queryset, using=using)
 
 
-async def afetch_one[M: Model, D](
+async def afetch_one[M: Model, D: BaseModel | tuple[Any, ...]](
     plan: Plan[M, D], queryset: QuerySet[M], *, using: str | None = None, **lookup: Any
 ) -> D:
     """Async ``fetch_one``: the single DTO matching ``lookup``.
@@ -61,7 +62,7 @@ async def afetch_one[M: Model, D](
     )
 
 
-async def afetch_first[M: Model, D](
+async def afetch_first[M: Model, D: BaseModel | tuple[Any, ...]](
     plan: Plan[M, D], queryset: QuerySet[M], *, using: str | None = None
 ) -> D | None:
     """Async ``fetch_first``: the first DTO of ``queryset``, or None if it is empty."""
@@ -79,7 +80,7 @@ def _close(dtos: Iterator[Any]) -> None:
         close()
 
 
-async def astream[M: Model, D](
+async def astream[M: Model, D: BaseModel | tuple[Any, ...]](
     plan: Plan[M, D],
     queryset: QuerySet[M],
     *,

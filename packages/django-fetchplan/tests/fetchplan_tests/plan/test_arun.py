@@ -32,6 +32,7 @@ from fetchplan import (
 from fetchplan.observe.budget import QueryBudgetExceeded, query_budget
 from fetchplan.observe.recorder import record_queries
 from fetchplan.observe.zones import QueriesForbidden, no_queries
+from fetchplan.plan.declare import StrategyName
 from fetchplan.plan.errors import BAD_CHUNK_SIZE
 
 from fetchplan_tests.testapp import plans
@@ -63,7 +64,7 @@ def queries_of[R](work: Callable[[], R]) -> tuple[R, list[str]]:
 
 
 @pytest.mark.parametrize("strategy", ["values", "instances"])
-def test_afetch_all_runs_the_same_queries_for_the_same_dtos(strategy: str) -> None:
+def test_afetch_all_runs_the_same_queries_for_the_same_dtos(strategy: StrategyName) -> None:
     make_library(writers=6)
     plan = plans.WRITER_CARD.with_strategy(strategy)
     queryset = Writer.objects.order_by("name")
@@ -130,7 +131,7 @@ def test_acount_and_aexists_run_the_sync_statement() -> None:
 
 
 @pytest.mark.parametrize("strategy", ["values", "instances"])
-def test_astream_gives_the_sync_streams_dtos_and_queries(strategy: str) -> None:
+def test_astream_gives_the_sync_streams_dtos_and_queries(strategy: StrategyName) -> None:
     make_library(writers=20, novels_per_writer=2)
     plan = plans.NOVEL.with_strategy(strategy)
     queryset = Novel.objects.order_by("pk")

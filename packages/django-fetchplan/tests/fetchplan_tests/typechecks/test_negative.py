@@ -75,7 +75,7 @@ SNIPPETS = {
             return await afetch_all(plans.NOVEL, Novel.objects.all())  # E: arg-type
 
         async def over_writers() -> None:
-            await afetch_all(plans.NOVEL, Writer.objects.all())  # E: misc
+            await afetch_all(plans.NOVEL, Writer.objects.all())  # E: plan-model
 
         async def not_awaited() -> list[NovelDTO]:
             return afetch_all(plans.NOVEL, Novel.objects.all())  # E: return-value
