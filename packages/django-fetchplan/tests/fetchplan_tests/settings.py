@@ -6,8 +6,12 @@ Nothing here calls ``django_stubs_ext.monkeypatch()``: the library must import w
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 import dj_database_url
+
+_CHECKOUT = os.environ.get("CHECKOUT_ID") or str(os.getpid())
 
 SECRET_KEY = "fetchplan-tests-only-not-a-secret"
 DEBUG = False
@@ -38,6 +42,16 @@ DATABASES = {
         "ENGINE": "fetchplan_tests.testapp.backtick_sqlite",
         "NAME": ":memory:",
         "TEST": {"MIGRATE": False},
+    },
+    # A SQLite file (closing it really closes it) whose backend runs statements of its own on
+    # each new connection, like MySQL's (observe/test_connection_setup.py). No tables.
+    "chatty": {
+        "ENGINE": "fetchplan_tests.testapp.chatty_sqlite",
+        "NAME": str(Path(tempfile.gettempdir()) / f"fetchplan_chatty_{_CHECKOUT}.sqlite3"),
+        "TEST": {
+            "MIGRATE": False,
+            "NAME": str(Path(tempfile.gettempdir()) / f"test_fetchplan_chatty_{_CHECKOUT}.sqlite3"),
+        },
     },
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
