@@ -35,11 +35,12 @@ TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP
 DATABASES = {
     "default": dj_database_url.parse(os.environ.get("DATABASE_URL", "sqlite://:memory:")),
     # A second database, for the engine tests that pass `using=` or a queryset's `.using()`.
-    # Its backend quotes names with backticks, so SQL compiled for it differs from SQL compiled
-    # for "default" on both test runs (SQLite and PostgreSQL). Tables are made from the models
-    # (no migrations): only the tests that ask for it (`databases=[..., "other"]`) create it.
+    # Its backend quotes names in square brackets, so SQL compiled for it differs from SQL
+    # compiled for "default" on every test run (SQLite, PostgreSQL, MariaDB). Tables are made
+    # from the models (no migrations): only the tests that ask for it
+    # (`databases=[..., "other"]`) create it.
     "other": {
-        "ENGINE": "fetchplan_tests.testapp.backtick_sqlite",
+        "ENGINE": "fetchplan_tests.testapp.bracket_sqlite",
         "NAME": ":memory:",
         "TEST": {"MIGRATE": False},
     },
