@@ -22,7 +22,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
 from fetchplan import Many, One, Plan, count, exists, fetch_all, fetch_one, stream
 from fetchplan.observe import query_budget
 
@@ -40,6 +39,7 @@ from dtos.books import (
 )
 from repos.authors import AUTHOR_REF
 from repos.cursors import Cursor, InvalidCursor, decode_cursor, encode_cursor
+from repos.expressions import FloatCast
 from repos.publishers import PUBLISHER_REF
 from repos.ratings import AVERAGE_PLACES
 
@@ -61,7 +61,7 @@ BOOK_ROW = Plan(
         "review_count": "rating_count",
         "average_rating": Case(
             When(rating_count=0, then=Value(None)),
-            default=Cast("rating_sum", FloatField()) / F("rating_count"),
+            default=FloatCast("rating_sum") / F("rating_count"),
             output_field=FloatField(),
         ),
     },
@@ -73,7 +73,7 @@ BOOK_DETAIL = Plan(
     BookDetail,
     fields={
         "review_count": Count("reviews"),
-        "average_rating": Avg("reviews__rating"),
+        "average_rating": Avg(FloatCast("reviews__rating")),
         **{f"stars_{n}": Count("reviews", filter=Q(reviews__rating=n)) for n in range(1, 6)},
         "on_hand": "stock__on_hand",
     },

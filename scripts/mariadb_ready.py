@@ -40,6 +40,16 @@ def _suffix(database: str) -> str:
     return "_" + database.rsplit("_", 1)[1]
 
 
+def _grant_on(database_pattern: str) -> str:
+    """Return the GRANT statement on ``database_pattern``, quoted as an identifier.
+
+    Identifiers cannot be parameters; the pattern's backticks are doubled (quoting) and its %
+    too (the driver formats the statement's parameters with %).
+    """
+    quoted = "`" + database_pattern.replace("`", "``").replace("%", "%%") + "`"
+    return "GRANT ALL PRIVILEGES ON " + quoted + ".* TO %s@%s"
+
+
 def _create_user(config: dict[str, object]) -> None:
     user, password = str(config["USER"]), str(config.get("PASSWORD") or "")
     # In a GRANT, _ and % in a database name are wildcards: \_ is a literal underscore.
@@ -55,10 +65,7 @@ def _create_user(config: dict[str, object]) -> None:
             account = (user, host, password)
             cursor.execute("CREATE USER IF NOT EXISTS %s@%s IDENTIFIED BY %s", account)
             cursor.execute("ALTER USER %s@%s IDENTIFIED BY %s", account)
-            # Identifiers cannot be parameters; the pattern comes from the Makefile's CHECKOUT_ID
-            # (its % doubled: the driver formats the statement's parameters with %).
-            on = pattern.replace("%", "%%")
-            cursor.execute(f"GRANT ALL PRIVILEGES ON `{on}`.* TO %s@%s", (user, host))
+            cursor.execute(_grant_on(pattern), (user, host))
     finally:
         admin.close()
 

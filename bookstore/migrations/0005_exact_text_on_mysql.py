@@ -12,31 +12,29 @@ table's default collation.
 
 from django.db import migrations
 
-COLUMNS = [
-    ("bookstore_tag", "name", "varchar(50)", "NOT NULL"),
-    ("bookstore_order", "idempotency_key", "varchar(255)", "NULL"),
+# Static statements (the names are this app's own); the reverse gives back the default collation.
+BINARY = [
+    "ALTER TABLE `bookstore_tag` MODIFY `name` varchar(50) "
+    "CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL",
+    "ALTER TABLE `bookstore_order` MODIFY `idempotency_key` varchar(255) "
+    "CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL",
+]
+DEFAULT = [
+    "ALTER TABLE `bookstore_tag` MODIFY `name` varchar(50) NOT NULL",
+    "ALTER TABLE `bookstore_order` MODIFY `idempotency_key` varchar(255) NULL",
 ]
 
 
 def binary_collation(apps, schema_editor):
-    if schema_editor.connection.vendor != "mysql":
-        return
-    quote = schema_editor.quote_name
-    for table, column, column_type, null in COLUMNS:
-        schema_editor.execute(
-            f"ALTER TABLE {quote(table)} MODIFY {quote(column)} {column_type} "
-            f"CHARACTER SET utf8mb4 COLLATE utf8mb4_bin {null}"
-        )
+    if schema_editor.connection.vendor == "mysql":
+        for statement in BINARY:
+            schema_editor.execute(statement)
 
 
 def default_collation(apps, schema_editor):
-    if schema_editor.connection.vendor != "mysql":
-        return
-    quote = schema_editor.quote_name
-    for table, column, column_type, null in COLUMNS:
-        schema_editor.execute(
-            f"ALTER TABLE {quote(table)} MODIFY {quote(column)} {column_type} {null}"
-        )
+    if schema_editor.connection.vendor == "mysql":
+        for statement in DEFAULT:
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):

@@ -326,8 +326,16 @@ def refresh_planner_statistics() -> None:
         return
     if connection.in_atomic_block:
         return
-    tables = connection.introspection.django_table_names(only_existing=True)
-    quoted = ", ".join(connection.ops.quote_name(table) for table in sorted(tables))
+    tables = sorted(connection.introspection.django_table_names(only_existing=True))
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE TABLE {quoted}")
+        cursor.execute(with_identifiers("ANALYZE TABLE {}", tables))
         cursor.fetchall()  # one status row per table
+
+
+def with_identifiers(template: str, names: list[str]) -> str:
+    """Return ``template`` with ``{}`` replaced by ``names``, each quoted by the backend.
+
+    For statements whose identifiers cannot be parameters (``ANALYZE TABLE``): the names are
+    table names the database itself listed, quoted as ``psycopg.sql.Identifier`` would.
+    """
+    return template.replace("{}", ", ".join(connection.ops.quote_name(n) for n in names))
