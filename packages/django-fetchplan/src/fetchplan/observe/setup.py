@@ -29,21 +29,10 @@ from types import FrameType
 
 import django.db.backends
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.backends.base.client import BaseDatabaseClient
-from django.db.backends.base.features import BaseDatabaseFeatures
-from django.db.backends.base.introspection import BaseDatabaseIntrospection
-from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils.functional import cached_property
 
 _DJANGO_BACKENDS = os.path.dirname(django.db.backends.__file__) + os.sep
 _CACHED_PROPERTY_GET = cached_property.__get__.__code__
-_BACKEND_PARTS = (
-    BaseDatabaseWrapper,
-    BaseDatabaseFeatures,
-    BaseDatabaseOperations,
-    BaseDatabaseIntrospection,
-    BaseDatabaseClient,
-)
 # Functions of a backend that run only while a connection is being opened or checked.
 SETUP_FUNCTIONS = frozenset(
     {
@@ -77,13 +66,26 @@ def is_connection_setup(connection: BaseDatabaseWrapper, frame: FrameType | None
     while frame is not None:
         code = frame.f_code
         if code is _CACHED_PROPERTY_GET:
-            return isinstance(frame.f_locals.get("instance"), _BACKEND_PARTS)
+            return _is_backend_part(frame.f_locals.get("instance"))
         if not code.co_filename.startswith(backend):
             return False
         if code.co_name in SETUP_FUNCTIONS:
             return True
         frame = frame.f_back
     return False
+
+
+def _is_backend_part(instance: object) -> bool:
+    """Return True for a connection wrapper or one of its parts (features, ops, ...).
+
+    The parts are recognised by their ``connection`` attribute rather than by their base
+    classes: importing ``django.db.backends.base.operations`` before ``django.db.models``
+    (this module loads with the pytest plugin, before Django is set up) is a circular import
+    on Django 5.2.
+    """
+    if isinstance(instance, BaseDatabaseWrapper):
+        return True
+    return isinstance(getattr(instance, "connection", None), BaseDatabaseWrapper)
 
 
 def caller_frame() -> FrameType:
