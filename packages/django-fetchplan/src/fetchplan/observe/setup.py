@@ -8,18 +8,19 @@ TRANSACTION ISOLATION LEVEL ...``. They are not the observed code's queries: cou
 put a repository function over its budget only when it happens to open a fresh connection (each
 request, with ``CONN_MAX_AGE = 0``), and a test that reuses one connection would never see it.
 
-A statement is setup when the code that issued it, followed up the stack through backend code
-only, is
+A statement is setup when, a few frames up the stack, it was issued by
 
-- Django's ``connect()`` (or a backend's ``init_connection_state``/``get_new_connection``, or its
-  database version check), or
+- a backend's ``connect()``, ``get_new_connection``, ``init_connection_state`` or database
+  version check (functions of that name in Django's ``django/db/backends/`` or in the package
+  of the connection's own backend, so third-party backends are covered too), or
 - the computation of a ``cached_property`` of the backend's wrapper, features, operations,
-  introspection or client: a fact about the server asked once per connection object.
+  introspection or client: a fact about the server asked once per connection object, possibly
+  after connecting.
 
-"Backend code" is Django's ``django/db/backends/`` and the package of the connection's own
-backend (so third-party backends are covered too). The walk stops at the first frame outside it
-(the ORM's compiler, a transaction, the caller's code), usually after three or four frames, so
-savepoints and every query the ORM or the caller runs still count.
+Cursor wrappers between the statement and the execute wrapper (Django's, a debug toolbar's)
+are walked over. The walk stops at the ORM (``django/db/models/``: the ORM issued it for the
+caller) and after ``MAX_FRAMES`` frames, so savepoints and every query of the ORM or the caller
+still count.
 """
 
 import inspect
@@ -28,6 +29,7 @@ import sys
 from types import FrameType
 
 import django.db.backends
+import django.db.models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.functional import cached_property
 
@@ -57,19 +59,28 @@ def _backend_code(wrapper_class: type[BaseDatabaseWrapper]) -> tuple[str, ...]:
     return found
 
 
+_ORM = os.path.dirname(django.db.models.__file__) + os.sep
+# How far up the stack the issuer is looked for: Django's cursor wrappers take 3 or 4 frames,
+# a debug toolbar's 2 or 3 more, a backend's setup function and a cached property 2.
+MAX_FRAMES = 24
+
+
 def is_connection_setup(connection: BaseDatabaseWrapper, frame: FrameType | None) -> bool:
     """Return True when the statement issued below ``frame`` is ``connection``'s own setup.
 
     ``frame`` is the caller of the execute wrapper (Django's cursor wrapper).
     """
     backend = _backend_code(type(connection))
-    while frame is not None:
+    for _ in range(MAX_FRAMES):
+        if frame is None:
+            return False
         code = frame.f_code
         if code is _CACHED_PROPERTY_GET:
-            return _is_backend_part(frame.f_locals.get("instance"))
-        if not code.co_filename.startswith(backend):
-            return False
-        if code.co_name in SETUP_FUNCTIONS:
+            if _is_backend_part(frame.f_locals.get("instance")):
+                return True
+        elif code.co_filename.startswith(_ORM):
+            return False  # the ORM issued it for the caller
+        elif code.co_name in SETUP_FUNCTIONS and code.co_filename.startswith(backend):
             return True
         frame = frame.f_back
     return False

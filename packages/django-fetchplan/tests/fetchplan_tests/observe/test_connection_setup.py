@@ -9,10 +9,11 @@ ignores ``close()``, so there they reuse it).
 """
 
 import threading
-from typing import cast
+from typing import Any, cast, override
 
 import pytest
 from django.db import connections, transaction
+from django.db.backends.utils import CursorDebugWrapper
 from fetchplan.observe import no_queries, record_queries
 from fetchplan.observe.budget import query_budget
 from fetchplan.observe.hook import carry_context
@@ -67,6 +68,33 @@ def test_a_fresh_connection_inside_a_budget_stays_within_it() -> None:
     chatty().close()
     assert one_query_on_chatty() == 1
     assert chatty().connection is not None  # it did connect inside the budget
+
+
+class ToolbarCursor(CursorDebugWrapper):
+    """A cursor wrapper from outside the backend, as django-debug-toolbar installs one."""
+
+    @override
+    def execute(self, sql: Any, params: Any = None) -> Any:
+        return self._record(super().execute, sql, params)
+
+    def _record(self, method: Any, sql: str, params: Any) -> Any:
+        return method(sql, params)
+
+
+@pytest.mark.django_db(transaction=True, databases=BOTH)
+def test_setup_is_found_through_a_foreign_cursor_wrapper(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With DEBUG and the toolbar, its cursor class stands between the setup and the wrapper."""
+    select_one("chatty")
+    chatty().close()
+    chatty().__dict__.pop("server_version_text", None)
+    monkeypatch.setattr(chatty(), "make_cursor", lambda cursor: ToolbarCursor(cursor, chatty()))
+    with record_queries() as recorded:
+        chatty().ensure_connection()
+        assert chatty().server_version_text
+        assert one_query_on_chatty() == 1
+    assert recorded.sql == ["SELECT 1"]
 
 
 @pytest.mark.django_db(transaction=True, databases=BOTH)
