@@ -11,6 +11,11 @@ CHECKOUT_ID ?= $(shell printf '%s' "$(CURDIR)" | cksum | cut -c1-8)
 export CHECKOUT_ID
 # PostgreSQL used by `make test` when reachable; override with POSTGRES_URL=...
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/bookstore_$(CHECKOUT_ID)
+# MariaDB (or MySQL) used by `make test` when reachable: a user and databases of this checkout's
+# own, which scripts/mariadb_ready.py creates (as root over the local socket) when missing.
+MARIADB_USER ?= fetchplan_$(CHECKOUT_ID)
+MARIADB_SERVER ?= mysql://$(MARIADB_USER):tests-$(CHECKOUT_ID)@127.0.0.1:3306
+MARIADB_URL ?= $(MARIADB_SERVER)/bookstore_$(CHECKOUT_ID)
 # make demo: its database, how many books it seeds into an empty one, where it listens.
 DEMO_DB ?= sqlite:///$(CURDIR)/db.sqlite3
 DEMO_BOOKS ?= 2000
@@ -30,16 +35,18 @@ PY52 := $(VENV52)/bin/python
 STAMP52 := $(VENV52)/.installed
 LIB_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/fetchplan_$(CHECKOUT_ID)
 LIB52_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/fetchplan52_$(CHECKOUT_ID)
+LIB_MARIADB_URL ?= $(MARIADB_SERVER)/fetchplan_$(CHECKOUT_ID)
+LIB52_MARIADB_URL ?= $(MARIADB_SERVER)/fetchplan52_$(CHECKOUT_ID)
 # Interpreters of the acceptance test's virtualenvs (Django 5.2 on 3.12 when there is one).
 PYTHON312 ?= $(shell scripts/find-python 3.12 2>/dev/null || scripts/find-python)
 
-.PHONY: help venv venv-django52 demo test lint typecheck test-sqlite test-postgres test-lib \
+.PHONY: help venv venv-django52 demo test lint typecheck test-sqlite test-postgres test-mariadb test-lib \
         test-lib-django61 test-lib-django52 test-acceptance load clean bench bench-quick bench-deps
 
 help:
 	@echo "make demo   - install, migrate, seed and serve the bookstore at http://$(DEMO_ADDR)/"
 	@echo "              (DEMO_ADDR=host:port, DEMO_BOOKS=N, DEMO_DB=url: docs/configuration.md)"
-	@echo "make test   - lint, type-check, and run the tests on SQLite and PostgreSQL: the"
+	@echo "make test   - lint, type-check, and run the tests on SQLite, PostgreSQL and MariaDB: the"
 	@echo "              bookstore's, the library's on Django 6.1 and 5.2, and its wheel in a"
 	@echo "              new project (make test-lib, make test-acceptance run those alone)"
 	@echo "make load   - gunicorn on 127.0.0.1 + seeded PostgreSQL: wrk on reads, token-authenticated"
@@ -57,7 +64,7 @@ $(STAMP): pyproject.toml packages/django-fetchplan/pyproject.toml Makefile
 	  "$$python" -m venv $(VENV) || exit 1; \
 	fi
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e packages/django-fetchplan -e '.[dev,bench]'
+	$(PY) -m pip install --quiet -e packages/django-fetchplan -e '.[dev,bench,mariadb]'
 	@touch $(STAMP)
 
 demo: $(STAMP)
@@ -93,9 +100,21 @@ test-postgres: $(STAMP)
 	  echo "== PostgreSQL at $(POSTGRES_URL) is unreachable: skipping its run (REQUIRE_POSTGRES=1 makes this fail)"; \
 	fi
 
-# $(call lib_suite,python,postgres url,label): the library's suite on SQLite, then on
-# PostgreSQL when it answers (REQUIRE_POSTGRES=1 turns "unreachable" into a failure, and a
-# read replica that cannot be started for the routing tests too: REQUIRE_REPLICA).
+# Runs on MariaDB/MySQL when it answers; REQUIRE_MARIADB=1 turns "unreachable" into a failure.
+test-mariadb: $(STAMP)
+	@if $(PY) scripts/mariadb_ready.py "$(MARIADB_URL)"; then \
+	  echo "== tests on MariaDB ($(MARIADB_URL))"; \
+	  DATABASE_URL="$(MARIADB_URL)" $(PY) -m pytest $(PYTEST_ARGS); \
+	elif [ "$${REQUIRE_MARIADB:-0}" = "1" ]; then \
+	  echo "error: MariaDB at $(MARIADB_URL) is unreachable and REQUIRE_MARIADB=1" >&2; exit 1; \
+	else \
+	  echo "== MariaDB at $(MARIADB_URL) is unreachable: skipping its run (REQUIRE_MARIADB=1 makes this fail)"; \
+	fi
+
+# $(call lib_suite,python,postgres url,label,mariadb url): the library's suite on SQLite, then
+# on PostgreSQL and on MariaDB when they answer (REQUIRE_POSTGRES=1, REQUIRE_MARIADB=1 turn
+# "unreachable" into a failure; REQUIRE_POSTGRES=1 also makes a read replica that cannot be
+# started for the routing tests a failure: REQUIRE_REPLICA).
 define lib_suite
 	@echo "== library suite, $(3), SQLite"
 	cd $(LIB) && DATABASE_URL=sqlite:///:memory: $(CURDIR)/$(1) -m pytest $(PYTEST_ARGS)
@@ -108,6 +127,14 @@ define lib_suite
 	else \
 	  echo "== PostgreSQL at $(2) is unreachable: skipping the library suite's run there"; \
 	fi
+	@if $(PY) scripts/mariadb_ready.py "$(4)"; then \
+	  echo "== library suite, $(3), MariaDB ($(4))"; \
+	  cd $(LIB) && DATABASE_URL="$(4)" $(CURDIR)/$(1) -m pytest $(PYTEST_ARGS); \
+	elif [ "$${REQUIRE_MARIADB:-0}" = "1" ]; then \
+	  echo "error: MariaDB at $(4) is unreachable and REQUIRE_MARIADB=1" >&2; exit 1; \
+	else \
+	  echo "== MariaDB at $(4) is unreachable: skipping the library suite's run there"; \
+	fi
 endef
 
 venv-django52: $(STAMP52)
@@ -119,14 +146,14 @@ $(STAMP52): $(LIB)/pyproject.toml $(LIB)/constraints-django52.txt Makefile
 	  "$$python" -m venv $(VENV52) || exit 1; \
 	fi
 	$(PY52) -m pip install --quiet --upgrade pip
-	$(PY52) -m pip install --quiet -c $(LIB)/constraints-django52.txt -e '$(LIB)[test]'
+	$(PY52) -m pip install --quiet -c $(LIB)/constraints-django52.txt -e '$(LIB)[test,mariadb]'
 	@touch $(STAMP52)
 
 test-lib-django61: $(STAMP)
-	$(call lib_suite,$(PY),$(LIB_POSTGRES_URL),Django 6.1)
+	$(call lib_suite,$(PY),$(LIB_POSTGRES_URL),Django 6.1,$(LIB_MARIADB_URL))
 
 test-lib-django52: $(STAMP) $(STAMP52)
-	$(call lib_suite,$(PY52),$(LIB52_POSTGRES_URL),Django 5.2)
+	$(call lib_suite,$(PY52),$(LIB52_POSTGRES_URL),Django 5.2,$(LIB52_MARIADB_URL))
 
 test-lib: test-lib-django61 test-lib-django52
 
@@ -137,7 +164,7 @@ test-acceptance: $(STAMP)
 	  FETCHPLAN_ACCEPTANCE_PYTHON_DJANGO61="$$($(CURDIR)/scripts/find-python)" \
 	  $(CURDIR)/$(PY) -m pytest tests/acceptance $(PYTEST_ARGS)
 
-test: lint typecheck test-sqlite test-postgres test-lib test-acceptance
+test: lint typecheck test-sqlite test-postgres test-mariadb test-lib test-acceptance
 
 # Installs wrk (Debian) when missing; bounded by --duration and --max-requests; 127.0.0.1 only.
 load: $(STAMP)

@@ -153,8 +153,7 @@ def _copy_rows(rows: Iterator[tuple[object, ...]]) -> None:
 
 
 def _analyze() -> None:
-    """Refresh the planner's statistics (PostgreSQL) / the query planner's (SQLite)."""
-    from django.db import connection
+    """Refresh the query planner's statistics, as ``manage.py seed`` does on each backend."""
+    from bookstore.seeding.generator import refresh_planner_statistics
 
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    refresh_planner_statistics()

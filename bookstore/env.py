@@ -112,6 +112,8 @@ def database_config(
     options: dict[str, Any] = dict(config.get("OPTIONS") or {})
     if config["ENGINE"] == "django.db.backends.postgresql" and statement_timeout > 0:
         options["options"] = f"-c statement_timeout={statement_timeout * 1000}"
+    if config["ENGINE"] == "django.db.backends.mysql":
+        options.setdefault("charset", "utf8mb4")  # all of Unicode (MySQL's utf8 is 3 bytes)
     if config["ENGINE"] == "django.db.backends.postgresql" and pool_size > 0:
         from psycopg_pool import ConnectionPool
 

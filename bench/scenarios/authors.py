@@ -98,9 +98,10 @@ _LATEST = f"""
     FROM {BOOK} WHERE author_id = %s ORDER BY published DESC, id DESC LIMIT {LATEST_BOOKS}
 """
 FLOOR_BOOKS = f"SELECT {', '.join(_BOOK_FIELDS)} {_LATEST}"
+# A derived table, not IN (subquery): MariaDB and MySQL refuse LIMIT inside IN (...).
 FLOOR_TAGS = f"""
     SELECT bt.book_id, t.name FROM {BOOK_TAGS} bt INNER JOIN {TAG} t ON t.id = bt.tag_id
-    WHERE bt.book_id IN (SELECT id {_LATEST}) ORDER BY t.name
+    INNER JOIN (SELECT id {_LATEST}) latest ON latest.id = bt.book_id ORDER BY t.name
 """  # noqa: S608
 
 

@@ -31,6 +31,7 @@ from bench.scenarios.common import (
 from bench.scenarios.twins import layer_pages
 from bookstore.models import Book, Review
 from repos.books import BOOK_DETAIL, get_book
+from repos.expressions import FloatCast
 
 LATEST = 5  # the plan's Many(limit=5), which the baselines must match
 REVIEW_ORDER = ("-created", "-id")
@@ -92,7 +93,9 @@ def hand_tuned(ids: list[int]) -> list[dict[str, Any]]:
         Book.objects.select_related("author", "publisher", "stock")
         .prefetch_related("tags", latest)
         .annotate(
-            review_count=Count("reviews"), average_rating=Avg("reviews__rating"), **_STAR_COUNTS
+            review_count=Count("reviews"),
+            average_rating=Avg(FloatCast("reviews__rating")),
+            **_STAR_COUNTS,
         )
     )
     pages = []
@@ -121,7 +124,7 @@ READERS_PREPARE, READERS_PROJECT = specs.process(
         },
         {"stock": ["on_hand"]},
         {"review_count": pairs.annotate(review_count=Count("reviews"))},
-        {"average_rating": pairs.annotate(average_rating=Avg("reviews__rating"))},
+        {"average_rating": pairs.annotate(average_rating=Avg(FloatCast("reviews__rating")))},
         *({key: pairs.annotate(**{key: count})} for key, count in _STAR_COUNTS.items()),
     ]
 )
@@ -133,7 +136,7 @@ def readers(ids: list[int]) -> list[dict[str, Any]]:
 
 
 _COUNT_COLUMNS = ", ".join(
-    ["COUNT(r.id)", "AVG(r.rating)"]
+    ["COUNT(r.id)", "AVG(r.rating * 1.0e0)"]  # a float on every server (MySQL: not DECIMAL)
     + [f"COUNT(CASE WHEN r.rating = {n} THEN 1 END)" for n in STARS]
 )
 FLOOR_BOOK = f"""

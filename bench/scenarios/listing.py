@@ -31,6 +31,7 @@ from bench.scenarios.common import (
 from bench.scenarios.twins import namedtuple_plan
 from bookstore.models import Book
 from repos.books import BOOK_ROW
+from repos.expressions import FloatCast
 
 NAIVE_MAX = 1000
 BOOK_ROW_TUPLE = namedtuple_plan(BOOK_ROW)
@@ -76,7 +77,7 @@ def hand_tuned(bound: int) -> list[dict[str, Any]]:
         books(bound)
         .select_related("author", "publisher")
         .prefetch_related("tags")
-        .annotate(review_count=Count("reviews"), average_rating=Avg("reviews__rating"))
+        .annotate(review_count=Count("reviews"), average_rating=Avg(FloatCast("reviews__rating")))
     )
     return [
         _row(
@@ -97,7 +98,7 @@ READERS_PREPARE, READERS_PROJECT = specs.process(
         {"publisher": ["name"]},
         {"tags": ["name"]},
         {"review_count": pairs.annotate(review_count=Count("reviews"))},
-        {"average_rating": pairs.annotate(average_rating=Avg("reviews__rating"))},
+        {"average_rating": pairs.annotate(average_rating=Avg(FloatCast("reviews__rating")))},
     ]
 )
 
@@ -107,9 +108,11 @@ def readers(bound: int) -> list[dict[str, Any]]:
     return [READERS_PROJECT(book) for book in READERS_PREPARE(books(bound))]
 
 
+# AVG(r.rating * 1.0e0): a float average on every server (MySQL/MariaDB's AVG of integers is a
+# 4-place DECIMAL).
 FLOOR_BOOKS = f"""
     SELECT b.id, b.title, b.isbn, b.price, b.published, b.author_id, a.name, p.name,
-           COUNT(r.id), AVG(r.rating)
+           COUNT(r.id), AVG(r.rating * 1.0e0)
     FROM {BOOK} b
     INNER JOIN {AUTHOR} a ON a.id = b.author_id
     LEFT OUTER JOIN {PUBLISHER} p ON p.id = b.publisher_id

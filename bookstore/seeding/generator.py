@@ -288,12 +288,17 @@ class Seeder:
 
 
 def reset_bookstore() -> None:
-    """Delete every bookstore row and restart the id sequences, so a re-seed is identical."""
+    """Delete every bookstore row and restart the id sequences, so a re-seed is identical.
+
+    On MySQL/MariaDB, restarting the sequences takes ``TRUNCATE``, which commits the open
+    transaction; inside one (a test's) the rows are deleted instead and the ids go on.
+    """
     models: list[type[Model]] = [OrderLine, Order, Stock, Review, Book.tags.through, Book]
     models += [Tag, Customer, Publisher, Author]
     tables = [model._meta.db_table for model in models]
+    commits = connection.vendor == "mysql" and connection.in_atomic_block
     statements = connection.ops.sql_flush(
-        no_style(), tables, reset_sequences=True, allow_cascade=False
+        no_style(), tables, reset_sequences=not commits, allow_cascade=False
     )
     with transaction.atomic():
         connection.ops.execute_sql_flush(statements)
@@ -307,10 +312,30 @@ def lift_statement_timeout() -> None:
 
 
 def refresh_planner_statistics() -> None:
-    """Run ``ANALYZE`` so the query planner knows the new table sizes.
+    """Refresh the query planner's statistics of every table, the way each backend spells it.
 
     Measured on PostgreSQL after seeding 10,000 books: before ANALYZE the planner still
-    estimated the empty tables' sizes and listing books took 141 ms; after, 70 ms.
+    estimated the empty tables' sizes and listing books took 141 ms; after, 70 ms. SQLite and
+    PostgreSQL take a bare ``ANALYZE``. MySQL/MariaDB need ``ANALYZE TABLE`` with the table
+    names, and it commits the open transaction: inside one (a test's) it is skipped, and InnoDB
+    refreshes a table's statistics by itself once a tenth of its rows changed.
     """
+    if connection.vendor != "mysql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        return
+    if connection.in_atomic_block:
+        return
+    tables = sorted(connection.introspection.django_table_names(only_existing=True))
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute(with_identifiers("ANALYZE TABLE {}", tables))
+        cursor.fetchall()  # one status row per table
+
+
+def with_identifiers(template: str, names: list[str]) -> str:
+    """Return ``template`` with ``{}`` replaced by ``names``, each quoted by the backend.
+
+    For statements whose identifiers cannot be parameters (``ANALYZE TABLE``): the names are
+    table names the database itself listed, quoted as ``psycopg.sql.Identifier`` would.
+    """
+    return template.replace("{}", ", ".join(connection.ops.quote_name(n) for n in names))

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from bookstore.models import Author, Book, Review, Stock
+from bookstore.models import Author, Book, Review, Stock, Tag
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +70,19 @@ def test_duplicate_isbn_is_rejected(book: Book) -> None:
             author=book.author,
         )
     assert Book.objects.count() == 1
+
+
+def test_tag_names_compare_exactly_on_every_database() -> None:
+    """Case and accents count (binary collation on MySQL/MariaDB, as SQLite and PostgreSQL)."""
+    lower, upper = Tag.objects.create(name="adventure"), Tag.objects.create(name="ADVENTURE")
+    Tag.objects.create(name="café")
+    Tag.objects.create(name="cafe")
+    assert Tag.objects.get(name="ADVENTURE") == upper
+    assert Tag.objects.get(name="adventure") == lower
+    assert Tag.objects.filter(name__startswith="caf").count() == 2
+
+
+def test_a_tag_name_taken_exactly_is_rejected() -> None:
+    Tag.objects.create(name="Adventure")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Tag.objects.create(name="Adventure")

@@ -165,6 +165,19 @@ class TestIdempotency:
         )
         assert not placed.replayed
 
+    def test_keys_differing_only_in_case_are_two_keys(self) -> None:
+        """Keys compare exactly on every database (binary collation on MySQL/MariaDB)."""
+        customer, book = make_customer(), make_book(stock=5)
+        lower = place_order(
+            placed_by=buyer(), order=order_of(customer.pk, (book.pk, 1)), idempotency_key="key-a"
+        )
+        upper = place_order(
+            placed_by=buyer(), order=order_of(customer.pk, (book.pk, 2)), idempotency_key="KEY-A"
+        )
+        assert not upper.replayed
+        assert upper.order.id != lower.order.id
+        assert Order.objects.filter(idempotency_key="KEY-A").get().pk == upper.order.id
+
     def test_orders_without_a_key_are_independent(self) -> None:
         customer, book = make_customer(), make_book(stock=5)
         a = place_order(placed_by=buyer(), order=order_of(customer.pk, (book.pk, 1)))

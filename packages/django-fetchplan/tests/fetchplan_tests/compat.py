@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.db.models import QuerySet
 from fetchplan.compat import HAS_FETCH_MODES
 
@@ -23,3 +24,8 @@ def lazy[Q: QuerySet[Any, Any]](queryset: Q) -> Q:
 
     one_by_one: Q = queryset.fetch_mode(FETCH_ONE)
     return one_by_one
+
+
+def qn(name: str) -> str:
+    """Return ``name`` quoted as the default database quotes it (double quotes, or backticks)."""
+    return connection.ops.quote_name(name)

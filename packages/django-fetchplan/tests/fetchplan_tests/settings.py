@@ -6,8 +6,12 @@ Nothing here calls ``django_stubs_ext.monkeypatch()``: the library must import w
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 import dj_database_url
+
+_CHECKOUT = os.environ.get("CHECKOUT_ID") or str(os.getpid())
 
 SECRET_KEY = "fetchplan-tests-only-not-a-secret"
 DEBUG = False
@@ -31,13 +35,24 @@ TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP
 DATABASES = {
     "default": dj_database_url.parse(os.environ.get("DATABASE_URL", "sqlite://:memory:")),
     # A second database, for the engine tests that pass `using=` or a queryset's `.using()`.
-    # Its backend quotes names with backticks, so SQL compiled for it differs from SQL compiled
-    # for "default" on both test runs (SQLite and PostgreSQL). Tables are made from the models
-    # (no migrations): only the tests that ask for it (`databases=[..., "other"]`) create it.
+    # Its backend quotes names in square brackets, so SQL compiled for it differs from SQL
+    # compiled for "default" on every test run (SQLite, PostgreSQL, MariaDB). Tables are made
+    # from the models (no migrations): only the tests that ask for it
+    # (`databases=[..., "other"]`) create it.
     "other": {
-        "ENGINE": "fetchplan_tests.testapp.backtick_sqlite",
+        "ENGINE": "fetchplan_tests.testapp.bracket_sqlite",
         "NAME": ":memory:",
         "TEST": {"MIGRATE": False},
+    },
+    # A SQLite file (closing it really closes it) whose backend runs statements of its own on
+    # each new connection, like MySQL's (observe/test_connection_setup.py). No tables.
+    "chatty": {
+        "ENGINE": "fetchplan_tests.testapp.chatty_sqlite",
+        "NAME": str(Path(tempfile.gettempdir()) / f"fetchplan_chatty_{_CHECKOUT}.sqlite3"),
+        "TEST": {
+            "MIGRATE": False,
+            "NAME": str(Path(tempfile.gettempdir()) / f"test_fetchplan_chatty_{_CHECKOUT}.sqlite3"),
+        },
     },
 }
 # On PostgreSQL, a read replica for the routing tests (tests/fetchplan_tests/routing): the

@@ -32,6 +32,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 
 from fetchplan.observe.callsite import UNKNOWN, CallSite, find_call_site
+from fetchplan.observe.setup import caller_frame, is_connection_setup
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +87,16 @@ def observe_execute(
 ) -> Any:
     """Run one statement, after the active zone allowed it, timing it for the active observers.
 
+    The backend's own connection-setup statements (``setup``) pass unseen by zones and observers.
     Returns what the inner ``execute`` returns; raises what the active gate raises.
     """
     active = _ACTIVE.get()
     if active is None:
         return execute(sql, params, many, context)
-    alias: str = context["connection"].alias
+    connection = context["connection"]
+    if is_connection_setup(connection, caller_frame()):
+        return execute(sql, params, many, context)  # the backend's own, not the code's
+    alias: str = connection.alias
     if active.gate is not None:
         active.gate.check(sql, alias)
     if not active.observers:

@@ -10,7 +10,7 @@ fetch allocates many small objects and no cycles, and PERF-NOTES measured the co
 """
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import batched
 from typing import Any
@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from fetchplan.plan.declare import Plan, Strategy
 from fetchplan.plan.errors import BAD_CHUNK_SIZE, MultipleFound, NotFound
 from fetchplan.plan.instances_strategy import build_instances, prepare
+from fetchplan.plan.keyset import keyset_chunks, keyset_order
 from fetchplan.plan.querysets import root_values
 from fetchplan.plan.values_strategy import Identity, build_rows
 from fetchplan.routing import read_alias
@@ -115,21 +116,39 @@ def stream[M: Model, D: BaseModel | tuple[Any, ...]](
 
     Root rows come from a database cursor ``chunk_size`` at a time (server-side on
     PostgreSQL); each chunk loads its to-many data with ``plan.budget() - 1`` queries. DTO
-    identity holds within a chunk.
+    identity holds within a chunk. On MySQL/MariaDB, which buffer whole results, a queryset
+    ordered by primary key (or not ordered) is read in keyset chunks, one query per chunk
+    (``keyset``).
     """
     if chunk_size < 1:
         raise ValueError(BAD_CHUNK_SIZE.format(chunk_size=chunk_size))
     queryset = _using(queryset, using)
     node = plan.compiled()
+    descending = keyset_order(queryset)
     if plan.strategy is Strategy.VALUES:
-        rows = root_values(node, queryset).iterator(chunk_size=chunk_size)
-        for chunk in batched(rows, chunk_size):
+        values = root_values(node, queryset)
+        row_chunks: Iterable[Sequence[tuple[Any, ...]]]
+        if descending is None:
+            row_chunks = batched(values.iterator(chunk_size=chunk_size), chunk_size)
+        else:
+            pk_index = node.pk_index
+            row_chunks = keyset_chunks(
+                values, chunk_size=chunk_size, descending=descending, pk_of=lambda r: r[pk_index]
+            )
+        for chunk in row_chunks:
             with paused_gc():
                 dtos = build_rows(node, chunk, queryset.db, Identity())
             yield from dtos
         return
-    objects = prepare(node, queryset).iterator(chunk_size=chunk_size)
-    for object_chunk in batched(objects, chunk_size):
+    prepared = prepare(node, queryset)
+    object_chunks: Iterable[Sequence[Any]]
+    if descending is None:
+        object_chunks = batched(prepared.iterator(chunk_size=chunk_size), chunk_size)
+    else:
+        object_chunks = keyset_chunks(
+            prepared, chunk_size=chunk_size, descending=descending, pk_of=lambda o: o.pk
+        )
+    for object_chunk in object_chunks:
         with paused_gc():
             dtos = build_instances(node, object_chunk, Identity())
         yield from dtos

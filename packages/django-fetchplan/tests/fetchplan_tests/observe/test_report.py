@@ -8,7 +8,7 @@ from django.test import override_settings
 from fetchplan.observe.callsite import display_path
 from fetchplan.observe.recorder import record_queries
 
-from fetchplan_tests.compat import lazy, needs_fetch_modes
+from fetchplan_tests.compat import lazy, needs_fetch_modes, qn
 from fetchplan_tests.observe.factories import make_novels
 from fetchplan_tests.testapp.models import Novel, Writer
 
@@ -30,7 +30,7 @@ def test_classic_n_plus_one_on_fetch_one_is_flagged_at_the_loop_line() -> None:
     (suspect,) = report.n_plus_one
     assert suspect.count == 5
     assert (suspect.call_site.filename, suspect.call_site.lineno) == (__file__, line)
-    assert '"testapp_writer"' in suspect.shape
+    assert qn("testapp_writer") in suspect.shape
     assert f"5x at {display_path(__file__)}:{line}" in report.table()
 
 
@@ -114,7 +114,8 @@ def test_table_shows_summary_shapes_and_call_sites() -> None:
     table = str(recorded.report())
     assert table.startswith("4 queries in ")
     assert "2 shapes, 0 duplicates, 1 N+1 suspect" in table.splitlines()[0]
-    assert 'SELECT ... FROM "testapp_writer" WHERE "testapp_writer"."id" = ?' in table
+    writer = qn("testapp_writer")
+    assert f"SELECT ... FROM {writer} WHERE {writer}.{qn('id')} = ?" in table
     assert f"3x {display_path(__file__)}:{line} in " in table
     assert "N+1 suspects" in table
     assert "Duplicates" not in table

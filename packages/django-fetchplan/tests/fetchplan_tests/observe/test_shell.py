@@ -7,6 +7,8 @@ import pytest
 from django.core.management import call_command
 from fetchplan.management.commands.shell import SQL_LINE
 
+from fetchplan_tests.compat import qn
+
 pytestmark = pytest.mark.django_db
 
 CODE = (
@@ -21,7 +23,7 @@ def test_print_sql_prints_sql_time_params_and_call_site() -> None:
     assert len(lines) == 2
     sql, detail = lines
     assert sql.startswith("SELECT COUNT(*)")
-    assert '"testapp_writer"."name" = %s' in sql
+    assert f"{qn('testapp_writer')}.{qn('name')} = %s" in sql
     assert re.fullmatch(
         r"-- \d+\.\d\d ms on default, params \('Ann',\), at <string>:1 in <module>", detail
     )

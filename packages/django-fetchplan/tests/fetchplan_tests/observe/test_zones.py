@@ -19,6 +19,7 @@ from fetchplan.observe.zones import (
     no_queries,
 )
 
+from fetchplan_tests.compat import qn
 from fetchplan_tests.testapp.models import Writer
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def test_query_in_zone_raises_naming_sql_and_call_site() -> None:
         Writer.objects.filter(name="x").exists()
     error = caught.value
     assert error.alias == "default"
-    assert '"testapp_writer"' in error.sql
+    assert qn("testapp_writer") in error.sql
     assert (error.call_site.filename, error.call_site.lineno) == (__file__, line)
     assert str(error) == QUERIES_FORBIDDEN.format(
         label="", sql=error.sql, alias="default", call_site=error.call_site

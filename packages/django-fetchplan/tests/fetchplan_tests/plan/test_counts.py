@@ -53,5 +53,7 @@ def test_streaming_runs_the_budget_per_chunk() -> None:
     with CaptureQueriesContext(connection) as captured:
         novels = list(stream(plans.NOVEL, plans.NOVEL.model.objects.order_by("pk"), chunk_size=20))
     assert len(novels) == 50
-    # 1 root query (a cursor read in chunks) + 2 to-many queries for each of 3 chunks.
-    assert len(captured) == 1 + 3 * (plans.NOVEL.budget() - 1)
+    # 1 root query (a cursor read in chunks) + 2 to-many queries for each of 3 chunks; on
+    # MySQL/MariaDB, which buffer whole results, one root query per chunk (keyset chunks).
+    root = 3 if connection.vendor == "mysql" else 1
+    assert len(captured) == root + 3 * (plans.NOVEL.budget() - 1)

@@ -10,6 +10,7 @@ from fetchplan import Plan, Strategy, fetch_all
 from fetchplan.plan.explain import explain
 from fetchplan.plan.registry import all_plans
 
+from fetchplan_tests.compat import qn
 from fetchplan_tests.testapp import plans
 from fetchplan_tests.testapp.factory import make_library
 from fetchplan_tests.testapp.models import Writer
@@ -79,7 +80,7 @@ def test_explanation_text_and_json() -> None:
     assert data["budget"] == 4
     assert len(data["statements"]) == 4
     # All rows of the table: children need no parent filter, only a non-null parent.
-    assert '"testapp_novel"."writer_id" IS NOT NULL' in data["statements"][1]["sql"]
+    assert f"{qn('testapp_novel')}.{qn('writer_id')} IS NOT NULL" in data["statements"][1]["sql"]
     assert "parents by subquery (or all)" in data["statements"][1]["purpose"]
     # A filtered, unsliced queryset: children select their parents with a subquery.
     filtered = explain(plans.WRITER_CARD, Writer.objects.filter(born__gte=1900))

@@ -1,7 +1,7 @@
 """explain() compiles for the queryset's database, the one the plan will run on.
 
-The "other" alias (tests/settings.py) is SQLite with names quoted in backticks, so SQL
-compiled for it and SQL compiled for "default" differ on both test runs.
+The "other" alias (tests/settings.py) is SQLite with names quoted in square brackets, so SQL
+compiled for it and SQL compiled for "default" differ on every test run.
 """
 
 import datetime as dt
@@ -22,10 +22,10 @@ def test_explain_uses_the_querysets_database() -> None:
     on_other = explain(plans.NOVEL, Novel.objects.using("other").filter(title__icontains="x"))
     on_default = explain(plans.NOVEL, Novel.objects.filter(title__icontains="x"))
     assert len(on_other.statements) == len(on_default.statements) == plans.NOVEL.budget()
-    assert all("`testapp_" in s.sql for s in on_other.statements)
-    assert not any("`" in s.sql for s in on_default.statements)
+    assert all("[testapp_" in s.sql for s in on_other.statements)
+    assert not any("[" in s.sql for s in on_default.statements)
     with_using = explain(plans.NOVEL, Novel.objects.all(), using="other")
-    assert all("`testapp_" in s.sql for s in with_using.statements)
+    assert all("[testapp_" in s.sql for s in with_using.statements)
 
 
 def test_the_explained_statements_are_those_that_run_there() -> None:

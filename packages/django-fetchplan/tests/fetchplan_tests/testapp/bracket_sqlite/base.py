@@ -6,13 +6,13 @@ from django.db.backends.sqlite3 import base, operations
 
 
 class DatabaseOperations(operations.DatabaseOperations):
-    """SQLite's operations, quoting names with backticks instead of double quotes."""
+    """SQLite's operations, quoting names in square brackets instead of double quotes."""
 
     @override
     def quote_name(self, name: str) -> str:
-        if name.startswith("`") and name.endswith("`"):
+        if name.startswith("[") and name.endswith("]"):
             return name  # already quoted
-        return f"`{name}`"
+        return f"[{name}]"
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

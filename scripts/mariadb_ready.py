@@ -1,0 +1,91 @@
+"""Make the MariaDB/MySQL user of a database URL exist, then exit 0 if it can connect, else 1.
+
+``make test`` runs the suites on MariaDB as a user of their own, one per checkout, so two
+checkouts on one machine never share a database or a user. This script, given the URL the
+suite will use (``mysql://fetchplan_<id>:<password>@127.0.0.1:3306/bookstore_<id>``):
+
+1. connects as that user; if it can, exits 0;
+2. otherwise connects as the administrator (``MARIADB_ADMIN_USER``, default ``root``, over the
+   local socket: Debian's MariaDB lets the system's root in without a password) and creates the
+   user, for ``localhost`` and ``127.0.0.1``, with every privilege on the databases whose name
+   ends in ``_<id>`` (the URL's database, the test runner's ``test_<name>``, the library's);
+3. connects as the user again.
+
+Everything it prints goes to stderr; exit 1 means the server is unreachable or the setup failed.
+"""
+
+import os
+import sys
+
+import dj_database_url
+import MySQLdb
+
+CONNECT_TIMEOUT = 3
+
+
+def _connect_as_user(config: dict[str, object]) -> None:
+    MySQLdb.connect(
+        host=str(config.get("HOST") or "127.0.0.1"),
+        port=int(str(config.get("PORT") or 3306)),
+        user=str(config["USER"]),
+        password=str(config.get("PASSWORD") or ""),
+        connect_timeout=CONNECT_TIMEOUT,
+    ).close()
+
+
+def _suffix(database: str) -> str:
+    """Return ``_<id>``: what every database of this checkout ends with."""
+    if "_" not in database:
+        raise ValueError(f"database name {database!r} has no _<checkout id> suffix")
+    return "_" + database.rsplit("_", 1)[1]
+
+
+def _grant_on(database_pattern: str) -> str:
+    """Return the GRANT statement on ``database_pattern``, quoted as an identifier.
+
+    Identifiers cannot be parameters; the pattern's backticks are doubled (quoting) and its %
+    too (the driver formats the statement's parameters with %).
+    """
+    quoted = "`" + database_pattern.replace("`", "``").replace("%", "%%") + "`"
+    return "GRANT ALL PRIVILEGES ON " + quoted + ".* TO %s@%s"
+
+
+def _create_user(config: dict[str, object]) -> None:
+    user, password = str(config["USER"]), str(config.get("PASSWORD") or "")
+    # In a GRANT, _ and % in a database name are wildcards: \_ is a literal underscore.
+    pattern = "%" + _suffix(str(config["NAME"])).replace("_", "\\_")
+    admin = MySQLdb.connect(
+        user=os.environ.get("MARIADB_ADMIN_USER", "root"),
+        unix_socket=os.environ.get("MARIADB_SOCKET", "/run/mysqld/mysqld.sock"),
+        connect_timeout=CONNECT_TIMEOUT,
+    )
+    try:
+        cursor = admin.cursor()
+        for host in ("localhost", "127.0.0.1"):
+            account = (user, host, password)
+            cursor.execute("CREATE USER IF NOT EXISTS %s@%s IDENTIFIED BY %s", account)
+            cursor.execute("ALTER USER %s@%s IDENTIFIED BY %s", account)
+            cursor.execute(_grant_on(pattern), (user, host))
+    finally:
+        admin.close()
+
+
+def main(url: str) -> int:
+    config = dict(dj_database_url.parse(url))
+    try:
+        _connect_as_user(config)
+        return 0
+    except MySQLdb.OperationalError:
+        pass
+    try:
+        _create_user(config)
+        _connect_as_user(config)
+    except (MySQLdb.Error, ValueError) as exc:
+        print(f"MariaDB not reachable or not set up: {exc}".strip(), file=sys.stderr)
+        return 1
+    print(f"MariaDB: created user {config['USER']} for this checkout's databases", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1]))
