@@ -245,15 +245,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     for phase in phases:
         print(phase.report())
     if faults is not None:
-        result, killed = faults
+        result, killed, retried = faults
         print(
             f"== faults: every backend terminated each {args.kill_every:g} s "
             f"({len(killed)} rounds, {sum(killed)} backends) during reads and writes\n"
             f"{result.report()}\n"
             f"target (no answer is a 500; a lost connection is a 503): "
-            f"{'met' if result.status_5xx == 0 else 'NOT met'}"
+            f"{'met' if result.status_5xx == 0 else 'NOT met'}\n"
+            f"{retried.report()}"
         )
-        met = met and result.status_5xx == 0
+        met = met and result.status_5xx == 0 and retried.exact
     if rows:
         print(f"== connection setups and views, {args.compare_duration} s each:\n{table(rows)}")
         met = met and all(row.result.errors == 0 for row in rows)

@@ -7,7 +7,9 @@
   requests/s, p50, p99, errors.
 - **Faults**: the reads and the token-authenticated writes while another connection
   terminates every backend of the load database (``pg_terminate_backend``) every
-  ``--kill-every`` seconds. Target: no answer is a 500 (a lost connection is a 503).
+  ``--kill-every`` seconds, and one client placing orders that it retries with the same
+  ``Idempotency-Key`` until answered (:mod:`bench.retried_orders`). Targets: no answer is a
+  500 (a lost connection is a 503), and every retried order is placed exactly once.
 """
 
 import threading
@@ -21,6 +23,7 @@ import psycopg
 
 from bench.load_scenarios import MIXED, Request, create_tokens, reads, top_up_stock
 from bench.load_wrk import LoadResult, run_wrk
+from bench.retried_orders import RetriedOrders, retried_orders
 
 __all__ = ["SETUPS", "SetupResult", "compare_setups", "connection_killer", "fault_phase"]
 
@@ -126,11 +129,19 @@ def connection_killer(database_url: str, every: float) -> Iterator[list[int]]:
 def fault_phase(
     *, env: dict[str, str], database_url: str, port: int, ids: tuple[int, int], duration: int,
     kill_every: float, wrk_options: dict[str, int],
-) -> tuple[LoadResult, list[int]]:  # fmt: skip
-    """Drive reads and writes while backends are killed; return wrk's result and the kills."""
+) -> tuple[LoadResult, list[int], RetriedOrders]:  # fmt: skip
+    """Drive reads and writes while backends are killed, and a client retrying its orders.
+
+    Return wrk's result, the kills, and what became of the retried orders.
+    """
     tokens = create_tokens(env)
     top_up_stock(database_url)
     requests: tuple[Request, ...] = (*reads(COMPARED_PATHS), *MIXED[:2])
-    with connection_killer(database_url, kill_every) as killed:
+    with (
+        connection_killer(database_url, kill_every) as killed,
+        retried_orders(
+            database_url=database_url, port=port, token=tokens[0], book_id=ids[0]
+        ) as retried,
+    ):
         result = _wrk(requests, duration, port, ids, wrk_options, tokens)
-    return result, killed
+    return result, killed, retried
