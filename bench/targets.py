@@ -35,8 +35,10 @@ JOBS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
-def _params(scenario: str, variants: tuple[str, ...], rounds: int, large: int) -> dict[str, Any]:
-    sizes = LIST_SIZES if scenario == "list" else (PAGES,)
+def _params(
+    scenario: str, variants: tuple[str, ...], rounds: int, large: int, list_sizes: list[int]
+) -> dict[str, Any]:
+    sizes = list_sizes if scenario == "list" else [PAGES]
     return {
         "sizes": list(sizes),
         "repetitions": {str(size): large if size >= 100_000 else rounds for size in sizes},
@@ -71,6 +73,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--large-rounds", type=int, default=3, help="rounds at 100,000 books")
+    parser.add_argument("--list-sizes", default=",".join(map(str, LIST_SIZES)))
     parser.add_argument("--backends", default=",".join(BACKENDS))
     parser.add_argument("--scenarios", default=",".join(job[0] for job in JOBS))
     parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES", DEFAULT_POSTGRES))
@@ -79,6 +82,7 @@ def main() -> None:
     if "postgresql" in backends and postgres_version(args.postgres) is None:
         backends.remove("postgresql")
     wanted = set(args.scenarios.split(","))
+    list_sizes = [int(size) for size in args.list_sizes.split(",")]
     started = time.perf_counter()
     results: dict[str, Any] = {"machine": describe(args.postgres), "backends": {}}
     table = [
@@ -94,7 +98,7 @@ def main() -> None:
             if scenario not in wanted:
                 continue
             log(f"{backend}: {label}")
-            params = _params(scenario, variants, args.rounds, args.large_rounds)
+            params = _params(scenario, variants, args.rounds, args.large_rounds, list_sizes)
             job = {"kind": "scenario", "scenario": scenario, "params": params}
             measured = run_worker(url, job)
             results["backends"][backend][scenario] = measured
