@@ -1,1 +1,1 @@
-"""Benchmarks: measured side by side, reported as ratios (see README, Performance)."""
+"""Benchmarks: measured side by side, reported as ratios (see docs/performance.md)."""

@@ -38,6 +38,10 @@ def _scenario(name: str) -> tuple[Callable[[], list[Variant]], Callable[[int], o
         from bench.scenarios import detail
 
         return detail.variants, _book_ids
+    if name == "single":
+        from bench.scenarios import single
+
+        return single.variants, _book_ids
     if name == "authors":
         from bench.scenarios import authors
 
@@ -55,7 +59,8 @@ def run_scenario(name: str, params: dict[str, Any]) -> dict[str, Any]:
     """
     check_max = params.get("check_max")
     make_variants, argument_for = _scenario(name)
-    variants = make_variants()
+    only = params.get("variants")  # a subset of the variants' keys, when given
+    variants = [v for v in make_variants() if only is None or v.key in only]
     results: dict[str, Any] = {}
     for size in params["sizes"]:
         included = [v for v in variants if v.max_size is None or size <= v.max_size]

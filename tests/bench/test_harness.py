@@ -45,6 +45,13 @@ def test_every_variant_returns_the_same_records(scenario: str) -> None:
 
 
 @pytest.mark.usefixtures("seeded")
+def test_single_objects_return_the_same_records_one_query_each() -> None:
+    result = _tiny("single")[str(BOOKS)]
+    assert set(result) == {"floor", "naive", "hand_tuned", "layer"}
+    assert {measured["queries"] for measured in result.values()} == {BOOKS}
+
+
+@pytest.mark.usefixtures("seeded")
 def test_layer_lists_books_in_two_queries() -> None:
     result = _tiny("list")[str(BOOKS)]
     assert {result[key]["queries"] for key in LAYER_VARIANTS} == {2}

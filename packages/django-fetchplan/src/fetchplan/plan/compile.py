@@ -9,9 +9,8 @@ Both strategies run the same tree: the values strategy reads ``values()`` keys
 """
 
 import dataclasses
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
-from operator import itemgetter
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -72,10 +71,8 @@ class Node:
     keys: list[str] = field(default_factory=list)
     """The ``values_list()`` keys of this node's query (query roots only)."""
     pk_index: int = -1
-    column_names: tuple[str, ...] = ()
-    """DTO fields read straight from columns (scalars, then annotations)."""
-    column_values: Callable[[Sequence[Any]], Sequence[Any]] = tuple
-    """Pull ``column_names``' values out of a row tuple, in that order."""
+    columns: dict[str, int] = field(default_factory=dict)
+    """DTO fields read straight from columns (scalars, then annotations) -> row position."""
 
     @property
     def pk_key(self) -> str:
@@ -134,27 +131,16 @@ def compile_plan(plan: Plan[Any, Any], *, unproven: Collection[Plan[Any, Any]] =
 def lay_out(root: Node, extra_keys: Sequence[str]) -> dict[str, int]:
     """Fix the column order of ``root``'s query and record each node's positions in it.
 
-    Rows are read as tuples (``values_list()``): no dict per row, and each node pulls its
-    columns with one ``itemgetter`` call. Returns the key -> position map.
+    Rows are read as tuples (``values_list()``): no dict per row; each node's generated row
+    builder reads its columns at these positions. Returns the key -> position map.
     """
     root.keys = list(dict.fromkeys([*root.value_keys(), *extra_keys]))
     index = {key: position for position, key in enumerate(root.keys)}
     for node in root.walk():
         node.pk_index = index[node.pk_key]
         columns = [(name, node.prefix + path) for name, path in node.scalars] + node.annotated
-        node.column_names = tuple(name for name, _ in columns)
-        node.column_values = _getter([index[key] for _, key in columns])
+        node.columns = {name: index[key] for name, key in columns}
     return index
-
-
-def _getter(positions: list[int]) -> Callable[[Sequence[Any]], Sequence[Any]]:
-    if len(positions) == 1:
-        (position,) = positions
-        return lambda row: (row[position],)
-    if not positions:
-        return lambda row: ()
-    getter: Callable[[Sequence[Any]], Sequence[Any]] = itemgetter(*positions)
-    return getter
 
 
 def _compile(

@@ -10,10 +10,11 @@ from typing import Any, override
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
+from django.db.models.fields import related_descriptors
 
 from fetchplan.plan.compile import ManyEdge, Node
 from fetchplan.plan.declare import Plan, Strategy
-from fetchplan.plan.instances_strategy import prepare
+from fetchplan.plan.instances_strategy import prefetch_queryset, prepare
 from fetchplan.plan.querysets import (
     Parents,
     batch_size,
@@ -129,7 +130,8 @@ def _explain_edges(
         for edge in owner.manys:
             where = f"{path}{owner.prefix}{edge.field}"
             purpose = _purpose(edge, where, by_subquery=subquery is not None)
-            out.append(Statement(purpose, _sql(_edge_queryset(edge, strategy, alias, parents))))
+            queryset = _edge_queryset(edge, owner, strategy, alias, parents)
+            out.append(Statement(purpose, _sql(queryset)))
             if edge.child is not None:
                 nested = child_queryset(edge, parents, alias) if subquery is not None else None
                 _explain_edges(edge.child, strategy, alias, out, f"{where}.", nested)
@@ -144,13 +146,32 @@ def _purpose(edge: ManyEdge, where: str, *, by_subquery: bool) -> str:
 
 
 def _edge_queryset(
-    edge: ManyEdge, strategy: Strategy, alias: str, parents: Parents
+    edge: ManyEdge, owner: Node, strategy: Strategy, alias: str, parents: Parents
 ) -> QuerySet[Any]:
     if strategy is Strategy.VALUES:
         return child_values(edge, parents, alias)
-    # What Prefetch runs: the parent filter, and for a limit Django's own per-parent window.
-    queryset = child_queryset(edge, parents, alias)
-    return prepare(edge.child, queryset) if edge.child is not None else queryset
+    return _prefetch_queryset(edge, owner, alias)
+
+
+def _prefetch_queryset(edge: ManyEdge, owner: Node, alias: str) -> QuerySet[Any]:
+    """Return the queryset ``Prefetch`` runs for ``edge``, for one example parent.
+
+    Django's related manager builds it, as it does at run time: its parent filter (after the
+    plan's own filter), the extra column of a many-to-many join, its per-parent window for
+    a limit, and the child plan's joins and annotations.
+    """
+    parent = owner.model(pk=EXAMPLE_PARENT_ID)
+    parent._state.db = alias
+    children = prefetch_queryset(edge, alias)
+    manager: Any = getattr(parent, edge.accessor)
+    if getattr(manager, "through", None) is None:
+        # A reverse foreign key: its manager would run the query to link rows to parents,
+        # so apply the filter it applies (the same private helper, with its window).
+        filter_parents = related_descriptors._filter_prefetch_queryset  # type: ignore[attr-defined]  # private, not in the stubs
+        filtered: QuerySet[Any] = filter_parents(children, edge.parent_lookup, [parent])
+        return filtered
+    queryset: QuerySet[Any] = manager.get_prefetch_querysets([parent], [children])[0]
+    return queryset
 
 
 def _sql(queryset: QuerySet[Any]) -> str:

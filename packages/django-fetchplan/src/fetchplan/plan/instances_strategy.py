@@ -15,7 +15,7 @@ from django.db.models import Model, Prefetch, QuerySet
 
 from fetchplan.compat import raise_on_lazy_fetch
 from fetchplan.plan.compile import ManyEdge, Node
-from fetchplan.plan.dto_kinds import list_builder, one_builder
+from fetchplan.plan.dto_kinds import field_types, list_builder, one_builder
 from fetchplan.plan.guard import REFUSALS, lazy_load_refused, no_lazy_loads
 from fetchplan.plan.values_strategy import Identity
 
@@ -96,17 +96,18 @@ def _fields(node: Node, obj: Model, identity: Identity) -> dict[str, Any]:
         raise lazy_load_refused(node.plan, field=name, model=model, refusal=refusal) from refusal
     for name, marker in node.missing:
         data[name] = marker
-    return data
+    # In the DTO's declared order: a DTO built without validation keeps this dict as it is.
+    return {name: data[name] for name in field_types(node.plan.dto)}
 
 
 def _nested(node: Node, obj: Model | None, identity: Identity) -> Any:
     if obj is None:
         return None
-    key = (id(node), obj.pk)
-    dto = identity.seen.get(key)
+    seen = identity.of(node)
+    dto = seen.get(obj.pk)
     if dto is None:
         dto = one_builder(node.plan.dto, trusted=node.trusted)(_fields(node, obj, identity))
-        identity.seen[key] = dto
+        seen[obj.pk] = dto
     return dto
 
 

@@ -98,8 +98,8 @@ def child_rows(edge: ManyEdge, children: QuerySet[Any]) -> QuerySet[Any, tuple[A
 def parents_subquery(source: QuerySet[Any], owner: Node) -> QuerySet[Any] | AllParents | None:
     """Return how a child query of ``owner`` selects its parents in ``source`` without ids.
 
-    A child query filtered by ``IN (SELECT ...)`` sends no id list: PERF-NOTES measured a
-    literal list of 10,000 ids doubling a listing's time. When ``source`` is a whole table
+    A child query filtered by ``IN (SELECT ...)`` sends no id list, which a listing of
+    10,000 books would otherwise send (docs/performance.md). When ``source`` is a whole table
     (no filter), the children need no parent filter at all (``ALL_PARENTS``; measured 12 ms
     less than the subquery for 30,000 book-tag rows on PostgreSQL). Returns None (use ids)
     for a sliced queryset: a LIMIT over rows with tied sort keys may pick other rows when run

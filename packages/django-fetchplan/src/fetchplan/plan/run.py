@@ -5,8 +5,8 @@ functions. Each function runs the plan's strategy and returns frozen DTOs; withi
 (one chunk, when streaming) the same related row becomes one DTO instance.
 
 Python's cyclic garbage collector is paused while DTOs are built (and restored after): a
-fetch allocates many small objects and no cycles, and PERF-NOTES measured the collector at
-20-40% of the build time.
+fetch allocates many small objects and no cycles, and each allocation past the collector's
+threshold would otherwise start a collection over all of them (docs/performance.md).
 """
 
 import gc
@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from pydantic import BaseModel
 
+from fetchplan.plan import compiled_sql
 from fetchplan.plan.declare import Plan, Strategy
 from fetchplan.plan.errors import BAD_CHUNK_SIZE, MultipleFound, NotFound
 from fetchplan.plan.instances_strategy import build_instances, prepare
@@ -69,7 +70,9 @@ def fetch_all[M: Model, D: BaseModel | tuple[Any, ...]](
     node = plan.compiled()
     identity = Identity()
     if plan.strategy is Strategy.VALUES:
-        rows = list(root_values(node, queryset))
+        rows = compiled_sql.root_rows(node, queryset)
+        if rows is None:
+            rows = list(root_values(node, queryset))
         with paused_gc():
             return build_rows(node, rows, queryset.db, identity, source=queryset)
     objects = list(prepare(node, queryset))

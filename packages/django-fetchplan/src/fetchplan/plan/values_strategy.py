@@ -6,14 +6,16 @@ else by parent ids (in batches when they exceed the backend's parameter limit). 
 are turned into DTOs first, so parents are built in a single pass.
 """
 
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from django.db.models import QuerySet
 
+from fetchplan.plan import compiled_sql
 from fetchplan.plan.compile import ManyEdge, Node
-from fetchplan.plan.dto_kinds import list_builder, one_builder
+from fetchplan.plan.dto_kinds import BuildKind, build_kind, list_builder
 from fetchplan.plan.querysets import (
     Parents,
     batch_size,
@@ -21,16 +23,24 @@ from fetchplan.plan.querysets import (
     child_rows,
     parents_subquery,
 )
+from fetchplan.plan.row_builders import Row, RowBuilder, factory
 
-Row = Sequence[Any]
+_first, _second = itemgetter(0), itemgetter(1)
 Children = dict[ManyEdge, dict[object, tuple[Any, ...]]]
 
 
 class Identity:
-    """Per-fetch map of (node, primary key) to the DTO built for it: one object per row."""
+    """Per-fetch map of node to {primary key: the DTO built for it}: one object per row."""
 
     def __init__(self) -> None:
-        self.seen: dict[tuple[int, object], Any] = {}
+        self.seen: dict[int, dict[object, Any]] = {}
+
+    def of(self, node: Node) -> dict[object, Any]:
+        """Return the DTOs built so far for ``node``, by primary key."""
+        found = self.seen.get(id(node))
+        if found is None:
+            found = self.seen[id(node)] = {}
+        return found
 
 
 def build_rows(
@@ -46,59 +56,18 @@ def build_rows(
     parents with a subquery of it instead of a list of ids (see ``parents_subquery``).
     """
     children = _load_children(node, rows, using, identity, source)
-    fields_of = _fields_builder(node, children, identity)
-    return list_builder(node.plan.dto, trusted=node.trusted)([fields_of(row) for row in rows])
+    build = _row_builder(node, children, identity, nested=False)
+    if build_kind(node.plan.dto, trusted=node.trusted) is BuildKind.VALIDATED:
+        return list_builder(node.plan.dto, trusted=node.trusted)(list(map(build, rows)))
+    return list(map(build, rows))
 
 
-def _fields_builder(
-    node: Node, children: Children, identity: Identity
-) -> Callable[[Row], dict[str, Any]]:
-    """Return a function from a row tuple to ``node``'s DTO field values.
-
-    Everything that does not depend on the row is looked up once here, not once per row:
-    this function runs for every row of every fetch.
-    """
-    names, values, pk_index, missing = (
-        node.column_names,
-        node.column_values,
-        node.pk_index,
-        node.missing,
-    )
-    ones = [(name, _nested_builder(child, children, identity)) for name, _, child, _ in node.ones]
-    manys = [(edge.field, children.get(edge, {})) for edge in node.manys]
-
-    def fields_of(row: Row) -> dict[str, Any]:
-        data = dict(zip(names, values(row)))  # noqa: B905  (lengths equal by construction)
-        for name, nested in ones:
-            data[name] = nested(row)
-        if manys:
-            pk = row[pk_index]
-            for name, groups in manys:
-                data[name] = groups.get(pk, ())
-        for name, marker in missing:
-            data[name] = marker
-        return data
-
-    return fields_of
-
-
-def _nested_builder(node: Node, children: Children, identity: Identity) -> Callable[[Row], Any]:
-    """Return a function from a row to the to-one DTO in it (one object per related row)."""
-    fields_of = _fields_builder(node, children, identity)
-    build = one_builder(node.plan.dto, trusted=node.trusted)
-    seen = identity.seen
-    key_of, pk_index = id(node), node.pk_index
-
-    def nested(row: Row) -> Any:
-        pk = row[pk_index]
-        if pk is None:
-            return None  # a nullable FK or a missing reverse one-to-one
-        dto = seen.get((key_of, pk))
-        if dto is None:
-            dto = seen[(key_of, pk)] = build(fields_of(row))
-        return dto
-
-    return nested
+def _row_builder(node: Node, children: Children, identity: Identity, *, nested: bool) -> RowBuilder:
+    """Bind ``node``'s generated factory to this fetch's children and identity map."""
+    ones = [_row_builder(child, children, identity, nested=True) for _, _, child, _ in node.ones]
+    manys = [children.get(edge, {}) for edge in node.manys]
+    make = factory(node, nested=nested)
+    return make(identity.of(node), *ones, *manys)
 
 
 def _load_children(
@@ -123,23 +92,37 @@ def _load_children(
 def _load_edge(
     edge: ManyEdge, parents: Parents, using: str, identity: Identity
 ) -> dict[object, tuple[Any, ...]]:
-    grouped: defaultdict[object, list[Any]] = defaultdict(list)
-    parent = edge.parent_index
+    grouped: dict[object, tuple[Any, ...]] = {}
+    parent_of = itemgetter(edge.parent_index)
     for batch in _batches(parents, using):
-        children = child_queryset(edge, batch, using)
-        rows = list(child_rows(edge, children))
+        children: QuerySet[Any] | None = None  # not built when a compiled statement runs
+        rows: Sequence[Row] | None = compiled_sql.child_rows(edge, batch, using)
+        if rows is None:
+            children = child_queryset(edge, batch, using)
+            rows = list(child_rows(edge, children))
         if edge.child is None:
-            value = edge.scalar_index
-            for row in rows:
-                grouped[row[parent]].append(row[value])
+            _group(grouped, map(parent_of, rows), map(itemgetter(edge.scalar_index), rows))
             continue
         # A subquery-selected level passes its own queryset on, so the level below it
         # selects its parents by subquery too; an id-list level passes ids.
         source = None if isinstance(batch, Sequence) else children
         dtos = _build_shared(edge.child, rows, using, identity, source)
-        for row, dto in zip(rows, dtos, strict=True):
-            grouped[row[parent]].append(dto)
-    return {key: tuple(items) for key, items in grouped.items()}
+        _group(grouped, map(parent_of, rows), dtos)
+    return grouped
+
+
+def _group(
+    grouped: dict[object, tuple[Any, ...]], keys: Iterable[object], items: Iterable[Any]
+) -> None:
+    """Add ``items`` to ``grouped`` by their parent keys, as tuples in the order they come.
+
+    Child rows come ordered by parent key first (``querysets.child_rows``), so each parent's
+    items are one run: ``groupby`` cuts the runs in C, with no Python call per row. A parent
+    seen again (never, with that order) still keeps all its items.
+    """
+    for key, run in groupby(zip(keys, items, strict=True), key=_first):
+        values = tuple(map(_second, run))
+        grouped[key] = grouped[key] + values if key in grouped else values
 
 
 def _batches(parents: Parents, using: str) -> list[Parents]:
@@ -156,14 +139,13 @@ def _build_shared(
     node: Node, rows: Sequence[Row], using: str, identity: Identity, source: QuerySet[Any] | None
 ) -> list[Any]:
     """Build child DTOs, reusing one DTO per child row shared by several parents (M2M)."""
-    key_of = id(node)
-    pk = node.pk_index
+    seen = identity.of(node)
+    keys = list(map(itemgetter(node.pk_index), rows))
     fresh: dict[object, Row] = {}
-    for row in rows:
-        if (key_of, row[pk]) not in identity.seen and row[pk] not in fresh:
-            fresh[row[pk]] = row
+    for key, row in zip(keys, rows, strict=True):
+        if key not in seen and key not in fresh:
+            fresh[key] = row
     if fresh:
         built = build_rows(node, list(fresh.values()), using, identity, source)
-        for key, dto in zip(fresh, built, strict=True):
-            identity.seen[(key_of, key)] = dto
-    return [identity.seen[(key_of, row[pk])] for row in rows]
+        seen.update(zip(fresh, built, strict=True))
+    return list(map(seen.__getitem__, keys))

@@ -37,16 +37,28 @@ def test_exact_count_passes_and_yields_the_recorder(assert_num_queries: AssertNu
     assert recorded.count == 2
 
 
-def test_wrong_count_fails_with_the_table(assert_num_queries: AssertNumQueries) -> None:
-    def two_queries() -> None:
-        Writer.objects.count()
-        Writer.objects.exists()
+def two_queries() -> None:
+    Writer.objects.count()
+    Writer.objects.exists()
 
+
+def test_wrong_count_fails_with_the_table(assert_num_queries: AssertNumQueries) -> None:
     with pytest.raises(Failed) as caught, assert_num_queries(1):
         two_queries()
     message = str(caught.value)
     assert message.startswith(WRONG_QUERY_COUNT.split("{table}")[0].format(expected=1, actual=2))
     assert "test_pytest_plugin.py:" in message
+
+
+def test_too_few_queries_fail_too(assert_num_queries: AssertNumQueries) -> None:
+    """Catches: ``assert_num_queries(n)`` checking an upper bound (``count > n``) instead of
+    an exact count; a pinned count must fail when a change silently drops a query too."""
+    with pytest.raises(Failed) as caught, assert_num_queries(3):
+        two_queries()
+    message = str(caught.value)
+    assert message.startswith(WRONG_QUERY_COUNT.split("{table}")[0].format(expected=3, actual=2))
+    with pytest.raises(Failed), assert_num_queries(1):
+        pass  # no query at all
 
 
 def test_constant_count_passes(assert_constant_queries: AssertConstantQueries) -> None:

@@ -1,0 +1,83 @@
+"""Profile the layer on one scenario: where its time goes above the floor.
+
+``DATABASE_URL=<a bench fixture> python -m bench.profile list --size 10000`` times the floor and
+the layer interleaved (median of ``--rounds``), then runs the layer under cProfile and prints
+the functions with the most time of their own. Scenarios: ``list`` (scenario 1's
+``fetch_all(BOOK_ROW)``) and ``detail`` (scenario 2's book pages, ``--size`` of them). The
+fixture databases are the ones ``make bench`` builds (``bench/.data/`` and ``bench_books_*``).
+"""
+
+import argparse
+import cProfile
+import functools
+import gc
+import io
+import pstats
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bench.standalone import setup_django
+
+
+def _timed(run: Callable[[], object]) -> float:
+    gc.collect()
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def _work(scenario: str, size: int) -> dict[str, Callable[[], object]]:
+    """Return the scenario's variants to time, as zero-argument callables."""
+    from bench.scenarios import detail, listing
+    from bookstore.models import Book
+
+    if scenario == "list":
+        argument: Any = listing.bound_for(size)
+        chosen = listing.variants()
+        keys = ("floor", "layer", "layer_tuple")
+    else:
+        argument = list(Book.objects.order_by("id").values_list("id", flat=True)[:size])
+        chosen = detail.variants()
+        keys = ("floor", "hand_tuned", "layer")
+    runs = {variant.key: variant.run for variant in chosen}
+    return {key: functools.partial(runs[key], argument) for key in keys}
+
+
+def main() -> None:
+    """Time the variants, then profile the layer."""
+    parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
+    parser.add_argument("scenario", choices=("list", "detail"))
+    parser.add_argument("--size", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args()
+    setup_django()
+    work = _work(args.scenario, args.size)
+    for run in work.values():
+        run()  # warm-up: compiled plans, connection, caches
+    times: dict[str, list[float]] = {key: [] for key in work}
+    keys = list(work)
+    for round_number in range(args.rounds):
+        for key in keys[round_number % len(keys) :] + keys[: round_number % len(keys)]:
+            times[key].append(_timed(work[key]))
+    floor = statistics.median(times["floor"])
+    for key, measured in times.items():
+        median = statistics.median(measured)
+        print(
+            f"{key:12} median {median * 1000:8.1f} ms  min {min(measured) * 1000:8.1f}  "
+            f"max {max(measured) * 1000:8.1f}  x floor {median / floor:5.2f}"
+        )
+    profiler = cProfile.Profile()
+    profiler.enable()
+    work["layer"]()
+    profiler.disable()
+    out = io.StringIO()
+    stats: Any = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("tottime").print_stats(args.top)
+    print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,335 @@
+"""Compile once, run many: a plan's SQL cached per query shape, only parameters bound per call.
+
+A repository function runs the same plan over querysets of one shape with new values
+(``fetch_one(PLAN, Book.objects.all(), pk=book_id)``). Building the plan's querysets (clones,
+``annotate``, ``values_list``, the child filters and windows), compiling them to SQL and
+reading rows through Django's iterables costs the same on every call; here it is paid once.
+
+What is cached, and the proof that reusing it is right:
+
+- **The root query**, keyed by the plan node, the database alias and the *caller's own SQL*
+  (its queryset compiled as it is): a new filter, ordering, slice or annotation changes that
+  SQL, so it never reuses another shape's statement. Only a caller's query whose parameters
+  are all its WHERE clause's qualifies (no annotations, no extra, no combinator); the plan's
+  statement must contain that WHERE clause once, its parameters exactly where the clause's
+  placeholders are. Each call binds the caller's new parameters at those positions.
+- **A child query by parent ids**, keyed by the edge, the alias and the number of ids: the
+  ids' placeholders must be one ``IN (...)`` list of that length, holding the ids given.
+- **A child query of every parent row** (``ALL_PARENTS``): no parameter from the caller.
+
+Any other shape (a child level selected by a subquery of its parents, a custom queryset class
+that iterates its own way, a statement the proof does not hold for) runs the normal path,
+which is also what :func:`disabled` forces, for tests and comparisons. Rows are read with
+``fetchall()`` on a Django cursor (so query recorders, budgets and ``execute_wrapper``s see
+every statement) and converted by a function generated per statement from Django's own
+converters for its columns, laid out as the node's ``values_list()`` keys.
+"""
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import django
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db import connections
+from django.db.models import Lookup, Model, QuerySet
+from django.db.models.expressions import Col
+from django.db.models.query import ModelIterable, ValuesListIterable
+from django.db.models.sql import Query
+from django.db.models.sql.where import AND
+
+from fetchplan.plan.compile import ManyEdge, Node
+from fetchplan.plan.querysets import ALL_PARENTS, Parents, child_values, root_values
+
+Row = tuple[Any, ...]
+Convert = Callable[[list[Row]], list[Row]]
+MAX_TEMPLATES = 1024
+"""Cached statements per process; past it the cache starts again (shapes are few in practice)."""
+
+_PLACEHOLDER = re.compile(r"(?<!%)%s")
+
+
+@dataclass(frozen=True)
+class Template:
+    """One compiled statement: its SQL, its fixed parameters and where new ones go."""
+
+    sql: str
+    params: tuple[Any, ...]
+    slot: slice
+    """Positions in ``params`` that each call replaces with its own values."""
+    convert: Convert
+
+    def run(self, using: str, values: Sequence[Any]) -> list[Row]:
+        """Run the statement with ``values`` bound at its slot; return converted rows."""
+        params = (*self.params[: self.slot.start], *values, *self.params[self.slot.stop :])
+        with connections[using].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows: list[Row] = cursor.fetchall()
+        return self.convert(rows)
+
+
+_templates: dict[tuple[Any, ...], Template | None] = {}
+_enabled = [True]
+
+
+@contextmanager
+def disabled() -> Iterator[None]:
+    """Run every plan on the normal path inside the block (compiled statements unused)."""
+    _enabled[0] = False
+    try:
+        yield
+    finally:
+        _enabled[0] = True
+
+
+def clear() -> None:
+    """Forget every compiled statement."""
+    _templates.clear()
+
+
+def _remember(key: tuple[Any, ...], template: Template | None) -> Template | None:
+    if len(_templates) >= MAX_TEMPLATES:
+        _templates.clear()
+    _templates[key] = template
+    return template
+
+
+# -- the root query ---------------------------------------------------------------------------
+
+
+def root_rows(node: Node, queryset: QuerySet[Any]) -> list[Row] | None:
+    """Return the root rows of ``node`` over ``queryset`` from a compiled statement.
+
+    None when the shape does not qualify: the caller runs the normal path.
+    """
+    if not _enabled[0] or not _plain_queryset(queryset):
+        return None
+    query = queryset.query
+    shape = query_shape(query)
+    if shape is None:
+        return None
+    using = queryset.db
+    try:
+        where_sql, where_params = _compile_where(query, using)
+    except EmptyResultSet:
+        return None  # e.g. `pk__in=[]`: the normal path knows it selects nothing
+    key = ("root", id(node), using, type(queryset), shape, where_sql)
+    if key in _templates:
+        template = _templates[key]
+    else:
+        template = _remember(key, _root_template(node, queryset, where_sql, where_params))
+    if template is None:
+        return None
+    return template.run(using, where_params)
+
+
+def _plain_queryset(queryset: QuerySet[Any]) -> bool:
+    """Return True if the queryset is a model queryset that Django iterates its own way."""
+    cls = type(queryset)
+    return (
+        cls.__iter__ is QuerySet.__iter__
+        and cls._fetch_all is QuerySet._fetch_all
+        and cls.values_list is QuerySet.values_list
+        and cls.annotate is QuerySet.annotate
+        and queryset._result_cache is None
+        and queryset._iterable_class is ModelIterable
+        and getattr(queryset, "_fields", None) is None
+    )
+
+
+# Query attributes the shape covers (or that only cache or count what it covers); any other
+# attribute of the caller's query must hold its default, or the query does not qualify.
+_SHAPE_ATTRIBUTES = frozenset(
+    {"where", "order_by", "low_mark", "high_mark", "default_ordering", "standard_ordering",
+     "alias_map", "alias_refcount", "table_map", "used_aliases", "_lookup_joins",
+     "filter_is_sticky", "_annotation_select_cache", "_extra_select_cache", "model"}
+)  # fmt: skip
+_PLAIN_VALUES = (int, float, str, bool, Decimal, date, datetime, time, UUID)
+_pristine: dict[type[Model], Query] = {}
+
+
+def query_shape(query: Query) -> tuple[Any, ...] | None:
+    """Return what decides the SQL of ``query`` except its WHERE values, or None.
+
+    Only a query of one table qualifies: its WHERE clause an AND of plain lookups on its own
+    columns against plain values (a list of them for ``__in``), ordered by field names, maybe
+    sliced; every other attribute at its default (an annotation, a join, ``distinct()``,
+    ``select_for_update()``, ``extra()``, a subquery... each makes it None).
+    """
+    model = query.model
+    assert model is not None
+    pristine = _pristine.get(model)
+    if pristine is None:
+        pristine = _pristine[model] = Query(model)
+    for name, value in vars(query).items():
+        if name not in _SHAPE_ATTRIBUTES and value != getattr(pristine, name, _MISSING):
+            return None
+    table = model._meta.db_table
+    if list(query.alias_map) not in ([], [table]):
+        return None
+    if not all(isinstance(order, str) for order in query.order_by):
+        return None
+    where = query.where
+    if where.connector != AND or where.negated:
+        return None
+    lookups = []
+    for child in where.children:
+        if not isinstance(child, Lookup) or not isinstance(child.lhs, Col):
+            return None
+        if child.lhs.alias != table or not child.rhs_is_direct_value():
+            return None
+        rhs = child.rhs
+        if isinstance(rhs, list | tuple):
+            if not all(isinstance(item, _PLAIN_VALUES) for item in rhs):
+                return None
+            rhs_shape: Any = ("many", len(rhs))
+        elif isinstance(rhs, _PLAIN_VALUES) or rhs is None:
+            rhs_shape = ("one", rhs is None)
+        else:
+            return None
+        lookups.append((type(child), child.lhs.target, rhs_shape))
+    return (
+        model,
+        tuple(lookups),
+        tuple(query.order_by),
+        query.default_ordering,
+        query.standard_ordering,
+        query.low_mark,
+        query.high_mark,
+    )
+
+
+_MISSING = object()
+
+
+def _compile_where(query: Query, using: str) -> tuple[str, list[Any]]:
+    """Return the SQL and parameters of ``query``'s WHERE clause ("" when it has none)."""
+    if not query.where.children:
+        return "", []
+    try:
+        sql, params = query.get_compiler(using=using).compile(query.where)
+    except FullResultSet:
+        return "", []
+    return str(sql), list(params)
+
+
+def _root_template(
+    node: Node, queryset: QuerySet[Any], where_sql: str, where_params: Sequence[Any]
+) -> Template | None:
+    rows_queryset = root_values(node, queryset)
+    rows_compiler = rows_queryset.query.get_compiler(using=queryset.db)
+    sql, params = rows_compiler.as_sql()
+    if not where_sql:
+        slot = slice(len(params), len(params))
+    else:
+        clause = f" WHERE {where_sql}"
+        if sql.count(clause) != 1:
+            return None
+        if len(_PLACEHOLDER.findall(where_sql)) != len(where_params):
+            return None
+        start = len(_PLACEHOLDER.findall(sql.split(clause, 1)[0]))
+        slot = slice(start, start + len(where_params))
+        if list(params[slot]) != list(where_params):
+            return None
+    return Template(str(sql), tuple(params), slot, converter(rows_queryset, rows_compiler))
+
+
+# -- child queries ----------------------------------------------------------------------------
+
+
+def child_rows(edge: ManyEdge, parents: Parents, using: str) -> list[Row] | None:
+    """Return ``edge``'s child rows for ``parents`` from a compiled statement, or None."""
+    if not _enabled[0]:
+        return None
+    if parents is ALL_PARENTS:
+        if edge.child is not None and edge.child.count_many():
+            return None  # the level below selects its parents by a subquery of this one
+        key: tuple[Any, ...] = ("all", id(edge), using)
+        values: Sequence[Any] = ()
+    elif isinstance(parents, list | tuple):
+        key = ("ids", id(edge), using, len(parents))
+        values = parents
+    else:
+        return None
+    if key in _templates:
+        template = _templates[key]
+    else:
+        template = _remember(key, _child_template(edge, parents, using))
+    if template is None:
+        return None
+    return template.run(using, values)
+
+
+def _child_template(edge: ManyEdge, parents: Parents, using: str) -> Template | None:
+    queryset = child_values(edge, parents, using)
+    compiler = queryset.query.get_compiler(using=using)
+    sql, params = compiler.as_sql()
+    if parents is ALL_PARENTS:
+        slot = slice(len(params), len(params))
+    else:
+        assert isinstance(parents, list | tuple)
+        in_list = "IN (" + ", ".join(["%s"] * len(parents)) + ")"
+        if not parents or sql.count(in_list) != 1:
+            return None
+        start = len(_PLACEHOLDER.findall(sql.split(in_list, 1)[0]))
+        slot = slice(start, start + len(parents))
+        if list(params[slot]) != list(parents):
+            return None  # the backend prepared the ids (e.g. UUIDs as text): not bindable as is
+    return Template(str(sql), tuple(params), slot, converter(queryset, compiler))
+
+
+# -- converting rows --------------------------------------------------------------------------
+
+
+def converter(queryset: QuerySet[Any, Any], compiler: Any) -> Convert:
+    """Return a function turning fetched rows into ``values_list()`` tuples of ``queryset``.
+
+    Generated once per statement: Django's converters of each column (only those that have
+    any) and the column order ``values_list()`` gives, in one tuple expression per row.
+    """
+    assert queryset._iterable_class is ValuesListIterable
+    fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
+    converters = compiler.get_converters(fields)
+    order = _row_order(queryset)
+    if not converters and order == list(range(len(order))) and len(order) == compiler.col_count:
+        return _as_is
+    namespace: dict[str, Any] = {"_connection": compiler.connection}
+    items = []
+    for position in order:
+        value = f"row[{position}]"
+        if position in converters:
+            functions, expression = converters[position]
+            namespace[f"_e{position}"] = expression
+            for number, function in enumerate(functions):
+                namespace[f"_c{position}_{number}"] = function
+                value = f"_c{position}_{number}({value}, _e{position}, _connection)"
+        items.append(value + ", ")
+    source = f"def convert(rows):\n    return [({''.join(items)}) for row in rows]\n"
+    exec(source, namespace)
+    convert: Convert = namespace["convert"]
+    return convert
+
+
+def _as_is(rows: list[Row]) -> list[Row]:
+    return rows
+
+
+def _row_order(queryset: QuerySet[Any, Any]) -> list[int]:
+    """Return, for each ``values_list()`` key, its column's position in the statement.
+
+    Django 6.1 selects the columns in the keys' order; 5.2 selects plain columns before
+    annotations and reorders each row (``ValuesListIterable``), which this mirrors.
+    """
+    query = queryset.query
+    fields = list(getattr(queryset, "_fields", None) or ())
+    if django.VERSION >= (6, 1):
+        return list(range(len(fields)))
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    fields += [name for name in query.annotation_select if name not in fields]
+    index = {name: position for position, name in enumerate(names)}
+    return [index[name] for name in fields]
