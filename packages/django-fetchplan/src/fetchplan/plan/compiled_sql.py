@@ -73,7 +73,10 @@ class Template:
         return self.convert(rows)
 
 
-_templates: dict[tuple[Any, ...], Template | None] = {}
+_templates: dict[tuple[Any, ...], tuple[object, Template | None]] = {}
+"""Keyed by ``id()`` of the plan node or edge (and the shape); each entry holds that node or
+edge too, so its id cannot be taken by another while the entry lives, and a hit is checked to
+be the same object."""
 _enabled = [True]
 
 
@@ -92,10 +95,17 @@ def clear() -> None:
     _templates.clear()
 
 
-def _remember(key: tuple[Any, ...], template: Template | None) -> Template | None:
+def _cached(
+    key: tuple[Any, ...], owner: object, make: Callable[[], Template | None]
+) -> Template | None:
+    """Return the template cached for ``key`` and ``owner``, making it on a miss."""
+    entry = _templates.get(key)
+    if entry is not None and entry[0] is owner:
+        return entry[1]
+    template = make()
     if len(_templates) >= MAX_TEMPLATES:
         _templates.clear()
-    _templates[key] = template
+    _templates[key] = (owner, template)
     return template
 
 
@@ -119,10 +129,7 @@ def root_rows(node: Node, queryset: QuerySet[Any]) -> list[Row] | None:
     except EmptyResultSet:
         return None  # e.g. `pk__in=[]`: the normal path knows it selects nothing
     key = ("root", id(node), using, type(queryset), shape, where_sql)
-    if key in _templates:
-        template = _templates[key]
-    else:
-        template = _remember(key, _root_template(node, queryset, where_sql, where_params))
+    template = _cached(key, node, lambda: _root_template(node, queryset, where_sql, where_params))
     if template is None:
         return None
     return template.run(using, where_params)
@@ -256,10 +263,7 @@ def child_rows(edge: ManyEdge, parents: Parents, using: str) -> list[Row] | None
         values = parents
     else:
         return None
-    if key in _templates:
-        template = _templates[key]
-    else:
-        template = _remember(key, _child_template(edge, parents, using))
+    template = _cached(key, edge, lambda: _child_template(edge, parents, using))
     if template is None:
         return None
     return template.run(using, values)

@@ -29,9 +29,6 @@ RowBuilder = Callable[[Row], Any]
 Factory = Callable[..., RowBuilder]
 """Takes the node's bindings (see :func:`bindings`), returns its row builder."""
 
-_factories: dict[tuple[int, bool], tuple[Factory, Node]] = {}
-# Keyed by id(node) and nesting; the node is kept so its id is never reused while cached.
-
 
 def factory(node: Node, *, nested: bool) -> Factory:
     """Return the generated factory of ``node``'s row builders (made once per node).
@@ -39,11 +36,10 @@ def factory(node: Node, *, nested: bool) -> Factory:
     ``nested``: the node is a to-one DTO inside its parent's rows; its builder returns None
     for a missing related row and one DTO per related primary key (the fetch's identity).
     """
-    key = (id(node), nested)
-    cached = _factories.get(key)
-    if cached is None:
-        cached = _factories[key] = (_generate(node, nested=nested), node)
-    return cached[0]
+    made: Factory | None = node.row_factories.get(nested)
+    if made is None:
+        made = node.row_factories[nested] = _generate(node, nested=nested)
+    return made
 
 
 def _generate(node: Node, *, nested: bool) -> Factory:

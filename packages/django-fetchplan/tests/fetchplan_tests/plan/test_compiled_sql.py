@@ -6,13 +6,15 @@ the same data (hypothesis, on whichever database the suite runs: SQLite and Post
 change one thing at a time in a queryset to show no statement of another shape is reused.
 """
 
+import gc
+import weakref
 from typing import Any
 
 import pytest
 from django.db import connection, transaction
 from django.db.models import Count, QuerySet
 from django.test.utils import CaptureQueriesContext
-from fetchplan import Plan, fetch_all, fetch_first, fetch_one
+from fetchplan import DTO, Plan, fetch_all, fetch_first, fetch_one
 from fetchplan.plan import compiled_sql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -111,3 +113,46 @@ def test_fetch_first_and_empty_results_run_the_same_statements() -> None:
     first = fetch_first(plans.NOVEL, Novel.objects.order_by("-title"))
     with compiled_sql.disabled():
         assert first == fetch_first(plans.NOVEL, Novel.objects.order_by("-title"))
+
+
+class WriterName(DTO):
+    id: int
+    name: str
+
+
+class WriterBorn(DTO):
+    id: int
+    born: int | None
+
+
+def test_a_plan_made_per_call_never_runs_another_plans_statement() -> None:
+    """Catches: statements keyed by the ``id()`` of a plan's node without holding the node, so
+    that a plan made inside a function, freed after its call, leaves its statement to the next
+    plan whose node Python allocates at the same address (another DTO, other columns)."""
+    make_library(writers=2)
+    writer = Writer.objects.order_by("pk").first()
+    assert writer is not None
+    for turn in range(100):
+        if turn % 2:
+            named = fetch_one(Plan(Writer, WriterName), Writer.objects.all(), pk=writer.pk)
+            assert named == WriterName(id=writer.pk, name=writer.name)
+        else:
+            born = fetch_one(Plan(Writer, WriterBorn), Writer.objects.all(), pk=writer.pk)
+            assert born == WriterBorn(id=writer.pk, born=writer.born)
+        gc.collect()  # free the turn's plan now, as a long-running process eventually does
+
+
+def test_a_plan_made_per_call_is_freed_once_its_statements_leave_the_cache() -> None:
+    """Catches: generated row builders (or anything else) cached for the life of the process,
+    holding every plan a function ever made: memory that grows with each call."""
+    make_library(writers=2)
+    writer = Writer.objects.order_by("pk").first()
+    assert writer is not None
+    plan = Plan(Writer, WriterName)
+    fetch_all(plan, Writer.objects.all())
+    fetch_one(plan, Writer.objects.all(), pk=writer.pk)
+    freed = weakref.ref(plan)
+    del plan
+    compiled_sql.clear()  # the statement cache is bounded (MAX_TEMPLATES), then cleared
+    gc.collect()
+    assert freed() is None
