@@ -121,17 +121,24 @@ def literal_items(
     return items, complete
 
 
+def _dto_field(target: Target, name: str, key: Expression, keyword: str) -> Type | None:
+    """Return the DTO's annotation of ``name``; report a ``keyword=`` key it lacks (None)."""
+    annotation = target.fields.get(name)
+    if annotation is None:
+        target.fail(
+            f"{target.dto_name} has no field {name!r}: {keyword}= keys name DTO fields "
+            f"(add {name!r} to {target.dto_name}, or remove it here)",
+            key,
+            PLAN_FIELD,
+        )
+    return annotation
+
+
 def check_sources(target: Target, sources: Entries) -> None:
     """Check ``fields=`` entries (or ``with_fields()`` keywords): the key, the path, the type."""
     for name, key, value in sources:
-        annotation = target.fields.get(name)
+        annotation = _dto_field(target, name, key, "fields")
         if annotation is None:
-            target.fail(
-                f"{target.dto_name} has no field {name!r}: fields= keys name DTO fields "
-                f"(add {name!r} to {target.dto_name}, or remove it here)",
-                key,
-                PLAN_FIELD,
-            )
             continue
         if isinstance(value, StrExpr):
             check_path(target, name, annotation, value.value, value)
@@ -267,14 +274,8 @@ def check_relations(
 ) -> None:
     """Check ``relations=`` entries (or ``with_relations()`` keywords)."""
     for name, key, value in relations:
-        annotation = target.fields.get(name)
+        annotation = _dto_field(target, name, key, "relations")
         if annotation is None:
-            target.fail(
-                f"{target.dto_name} has no field {name!r}: relations= keys name DTO fields "
-                f"(add {name!r} to {target.dto_name}, or remove it here)",
-                key,
-                PLAN_FIELD,
-            )
             continue
         if isinstance(value, CallExpr):
             check_relation(target, name, annotation, value)

@@ -51,15 +51,7 @@ def check_relation(scope: Scope, name: str, annotation: Any, relation: One | Man
             )
         return True
     related = model_field.related_model
-    _check_many_query(scope, name, relation, related)
-    if relation.scalar is not None:
-        try:
-            column = resolve_path(related, relation.scalar, plan)
-        except PlanError as exc:
-            scope.error(BAD_PATH, str(exc), "Fix Many(scalar=...).")
-            return False
-        check_scalar(scope, name, tuple_element(annotation), column, relation.scalar)
-    return True
+    return _check_many_rows(scope, name, annotation, relation, related)
 
 
 def _check_many_path(
@@ -91,10 +83,17 @@ def _check_many_path(
     if problem or isinstance(relation, One):
         scope.error(WRONG_RELATION, str(problem), "Match the relation path, One/Many and the DTO.")
         return False
+    return _check_many_rows(scope, name, annotation, relation, related)
+
+
+def _check_many_rows(
+    scope: Scope, name: str, annotation: Any, relation: Many, related: type[Model]
+) -> bool:
+    """Check a ``Many``'s child query and, for ``scalar=``, its column against the field."""
     _check_many_query(scope, name, relation, related)
     if relation.scalar is not None:
         try:
-            column = resolve_path(related, relation.scalar, plan)
+            column = resolve_path(related, relation.scalar, scope.plan)
         except PlanError as exc:
             scope.error(BAD_PATH, str(exc), "Fix Many(scalar=...).")
             return False
