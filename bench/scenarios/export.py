@@ -89,7 +89,9 @@ def raw_cursor(bound: int, out: TextIO) -> None:
 
 def layer_copy(bound: int, out: TextIO) -> None:
     """The layer's ``export_csv()``: ``COPY`` of the plan's SELECT on PostgreSQL."""
-    for block in export_csv(BOOK_RECORD, _books(bound), chunk_size=CHUNK):
+    blocks = export_csv(BOOK_RECORD, _books(bound), chunk_size=CHUNK)
+    next(blocks)  # the header line, a block of its own: the other variants write none
+    for block in blocks:
         out.write(block.decode())
 
 

@@ -75,6 +75,8 @@ def export_csv[M: Model, D: BaseModel | tuple[Any, ...]](
 ) -> Iterator[bytes]:
     """Yield the CSV of ``plan``'s DTOs over ``queryset``: header, then a line per row.
 
+    The header line is the first block, alone; the rows follow in blocks as they come.
+
     1 query on PostgreSQL (``COPY``), ``stream()``'s queries elsewhere; memory flat either way.
     ``use_copy=False`` takes the ``stream()`` path on PostgreSQL too (the same bytes).
     Raises ``ExportUnsupported`` at once (before any query) for a plan that is not flat.

@@ -82,6 +82,15 @@ def test_copy_and_stream_write_the_same_csv(writers: list[Any], low: int) -> Non
         transaction.set_rollback(True)
 
 
+@pytest.mark.parametrize("use_copy", [True, False])
+def test_the_header_is_the_first_block_alone(use_copy: bool) -> None:
+    """Catches: the header joined to the first rows (callers skip it by taking one block)."""
+    make_library(writers=2)
+    blocks = export_csv(NOVEL_LINE, Novel.objects.order_by("pk"), use_copy=use_copy)
+    assert next(blocks) == csv_line(list(NovelLine.model_fields)).encode()
+    assert b"".join(blocks).count(b"\n") == Novel.objects.count()
+
+
 def test_nulls_empty_strings_and_specials_are_written_apart() -> None:
     """Catches: NULL and an empty string written alike, a line break or quote left bare."""
     assert csv_line([None, "", 'a "b"', "x,y", "1\n2", True, Decimal("1E+2")]) == (
