@@ -26,6 +26,7 @@ EXPORT_LABELS = {
     "layer_stream": "layer `stream()`, pydantic",
     "layer_stream_tuple": "layer `stream()`, NamedTuple",
     "raw_cursor": "raw cursor `fetchmany` (server-side on PostgreSQL)",
+    "layer_copy": "layer `export_csv()`: `COPY` on PostgreSQL (stream() + CSV rules elsewhere)",
     "pg_copy": "PostgreSQL `COPY TO STDOUT` (reference)",
 }
 LAYER_VARIANTS = ("layer", "layer_tuple", "layer_instances")

@@ -25,12 +25,17 @@ DATA_DIR = ROOT / "bench" / ".data"
 SEED = 1
 EXPORT_AUTHORS = 1000
 EXPORT_PUBLISHERS = 100
-BOOK_COLUMNS = ("title", "isbn", "price", "published", "author_id", "publisher_id")
+BOOK_COLUMNS = (
+    "title", "isbn", "price", "published", "author_id", "publisher_id",
+    "rating_count", "rating_sum", "rating_average",
+)  # fmt: skip
+# The rating columns have Python-side defaults only (Django's ``default=``): a raw insert
+# must give them (no reviews: 0, 0, 0).
 # Spelled out, not formatted from BOOK_COLUMNS: no SQL is built with string formatting
 # anywhere (tests/writes scans for it).
 INSERT_BOOKS = (
-    "INSERT INTO bookstore_book (title, isbn, price, published, author_id, publisher_id) "
-    "VALUES (%s, %s, %s, %s, %s, %s)"
+    "INSERT INTO bookstore_book (title, isbn, price, published, author_id, publisher_id, "
+    "rating_count, rating_sum, rating_average) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
 
 
@@ -125,6 +130,9 @@ def _export_rows(
             (first + timedelta(days=i % 27_000)).isoformat(),
             authors[(i * 7) % len(authors)],
             publisher,
+            0,
+            0,
+            "0",
         )
 
 

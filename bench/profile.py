@@ -3,8 +3,11 @@
 ``DATABASE_URL=<a bench fixture> python -m bench.profile list --size 10000`` times the floor and
 the layer interleaved (median of ``--rounds``), then runs the layer under cProfile and prints
 the functions with the most time of their own. Scenarios: ``list`` (scenario 1's
-``fetch_all(BOOK_ROW)``) and ``detail`` (scenario 2's book pages, ``--size`` of them). The
-fixture databases are the ones ``make bench`` builds (``bench/.data/`` and ``bench_books_*``).
+``fetch_all(BOOK_ROW)``), ``detail`` (scenario 2's book pages, ``--size`` of them) and
+``stream`` (scenario 4's export of the first ``--size`` books to ``os.devnull``: the floor
+``values_list().iterator()``, the layer ``stream()`` of ``BOOK_RECORD``; on the export fixture,
+``bench_export_*``). The fixture databases are the ones ``make bench`` builds
+(``bench/.data/``, ``bench_books_*`` and ``bench_export_*``).
 """
 
 import argparse
@@ -12,6 +15,7 @@ import cProfile
 import functools
 import gc
 import io
+import os
 import pstats
 import statistics
 import time
@@ -30,9 +34,20 @@ def _timed(run: Callable[[], object]) -> float:
 
 def _work(scenario: str, size: int) -> dict[str, Callable[[], object]]:
     """Return the scenario's variants to time, as zero-argument callables."""
-    from bench.scenarios import detail, listing
+    from bench.scenarios import detail, export, listing
     from bookstore.models import Book
 
+    if scenario == "stream":
+        bound = Book.objects.order_by("id").values_list("id", flat=True)[size - 1]
+        out = open(os.devnull, "w")  # noqa: SIM115  # open for the process's life
+        pairs = {
+            "floor": "values_list_iterator",
+            "layer": "layer_stream",
+            "layer_tuple": "layer_stream_tuple",
+        }
+        return {
+            key: functools.partial(export.VARIANTS[name], bound, out) for key, name in pairs.items()
+        }
     if scenario == "list":
         argument: Any = listing.bound_for(size)
         chosen = listing.variants()
@@ -48,7 +63,7 @@ def _work(scenario: str, size: int) -> dict[str, Callable[[], object]]:
 def main() -> None:
     """Time the variants, then profile the layer."""
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
-    parser.add_argument("scenario", choices=("list", "detail"))
+    parser.add_argument("scenario", choices=("list", "detail", "stream"))
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--top", type=int, default=25)

@@ -29,6 +29,10 @@ def run_job(job: dict[str, Any]) -> Any:
         from bench.scenarios.export import run_export
 
         return run_export(job["variant"], job["rows"])
+    if kind == "dto-memory":
+        from bench.dto_memory import measure
+
+        return measure(job["rows"])
     if kind == "scenario":
         from bench.scenarios.registry import run_scenario
 

@@ -17,6 +17,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from fetchplan.dto import DTO, NotLoaded, RelationNotLoaded, is_loaded, require
     from fetchplan.plan.arun import acount, aexists, afetch_all, afetch_first, afetch_one, astream
+    from fetchplan.plan.csv_export import ExportUnsupported, export_csv
     from fetchplan.plan.declare import Many, One, Plan, Source, Strategy
     from fetchplan.plan.errors import MultipleFound, NotFound, PlanError
     from fetchplan.plan.explain import Explanation, explain
@@ -34,6 +35,8 @@ _EXPORTS = {
     "Plan": "fetchplan.plan.declare",
     "Source": "fetchplan.plan.declare",
     "Strategy": "fetchplan.plan.declare",
+    "ExportUnsupported": "fetchplan.plan.csv_export",
+    "export_csv": "fetchplan.plan.csv_export",
     "MultipleFound": "fetchplan.plan.errors",
     "NotFound": "fetchplan.plan.errors",
     "PlanError": "fetchplan.plan.errors",
@@ -56,6 +59,7 @@ _EXPORTS = {
 __all__ = [
     "DTO",
     "Explanation",
+    "ExportUnsupported",
     "Many",
     "MultipleFound",
     "NotFound",
@@ -75,6 +79,7 @@ __all__ = [
     "count",
     "exists",
     "explain",
+    "export_csv",
     "fetch_all",
     "fetch_first",
     "fetch_one",

@@ -64,13 +64,27 @@ class Template:
     """Positions in ``params`` that each call replaces with its own values."""
     convert: Convert
 
+    def bind(self, values: Sequence[Any]) -> tuple[Any, ...]:
+        """Return the statement's parameters with ``values`` at its slot."""
+        return (*self.params[: self.slot.start], *values, *self.params[self.slot.stop :])
+
     def run(self, using: str, values: Sequence[Any]) -> list[Row]:
         """Run the statement with ``values`` bound at its slot; return converted rows."""
-        params = (*self.params[: self.slot.start], *values, *self.params[self.slot.stop :])
         with connections[using].cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(self.sql, self.bind(values))
             rows: list[Row] = cursor.fetchall()
         return self.convert(rows)
+
+    def chunks(self, using: str, values: Sequence[Any], size: int) -> Iterator[list[Row]]:
+        """Run the statement on a chunked cursor; yield its converted rows ``size`` at a time.
+
+        The cursor is Django's ``chunked_cursor()``: server-side on PostgreSQL (unless
+        ``DISABLE_SERVER_SIDE_CURSORS``), stepped through on SQLite, as ``iterator()`` reads.
+        """
+        with connections[using].chunked_cursor() as cursor:
+            cursor.execute(self.sql, self.bind(values))
+            while rows := cursor.fetchmany(size):
+                yield self.convert(rows)
 
 
 _templates: dict[tuple[Any, ...], tuple[object, Template | None]] = {}
@@ -117,6 +131,30 @@ def root_rows(node: Node, queryset: QuerySet[Any]) -> list[Row] | None:
 
     None when the shape does not qualify: the caller runs the normal path.
     """
+    found = root_statement(node, queryset)
+    if found is None:
+        return None
+    template, values = found
+    return template.run(queryset.db, values)
+
+
+def root_chunks(node: Node, queryset: QuerySet[Any], size: int) -> Iterator[list[Row]] | None:
+    """Return the root rows of ``node`` over ``queryset`` in chunks of ``size`` (``stream()``).
+
+    None when the shape does not qualify: the caller iterates ``values_list()`` instead.
+    """
+    found = root_statement(node, queryset)
+    if found is None:
+        return None
+    template, values = found
+    return template.chunks(queryset.db, values, size)
+
+
+def root_statement(node: Node, queryset: QuerySet[Any]) -> tuple[Template, list[Any]] | None:
+    """Return the compiled root statement of ``node`` over ``queryset`` and its new values.
+
+    None when the shape does not qualify.
+    """
     if not _enabled[0] or not _plain_queryset(queryset):
         return None
     query = queryset.query
@@ -132,7 +170,7 @@ def root_rows(node: Node, queryset: QuerySet[Any]) -> list[Row] | None:
     template = _cached(key, node, lambda: _root_template(node, queryset, where_sql, where_params))
     if template is None:
         return None
-    return template.run(using, where_params)
+    return template, where_params
 
 
 def _plain_queryset(queryset: QuerySet[Any]) -> bool:

@@ -19,6 +19,7 @@ from django.db.models import Model, QuerySet
 from pydantic import BaseModel
 
 from fetchplan.plan import compiled_sql
+from fetchplan.plan.compile import Node
 from fetchplan.plan.declare import Plan, Strategy
 from fetchplan.plan.errors import BAD_CHUNK_SIZE, MultipleFound, NotFound
 from fetchplan.plan.instances_strategy import build_instances, prepare
@@ -129,15 +130,7 @@ def stream[M: Model, D: BaseModel | tuple[Any, ...]](
     node = plan.compiled()
     descending = keyset_order(queryset)
     if plan.strategy is Strategy.VALUES:
-        values = root_values(node, queryset)
-        row_chunks: Iterable[Sequence[tuple[Any, ...]]]
-        if descending is None:
-            row_chunks = batched(values.iterator(chunk_size=chunk_size), chunk_size)
-        else:
-            pk_index = node.pk_index
-            row_chunks = keyset_chunks(
-                values, chunk_size=chunk_size, descending=descending, pk_of=lambda r: r[pk_index]
-            )
+        row_chunks = _root_row_chunks(node, queryset, chunk_size, descending)
         for chunk in row_chunks:
             with paused_gc():
                 dtos = build_rows(node, chunk, queryset.db, Identity())
@@ -155,6 +148,29 @@ def stream[M: Model, D: BaseModel | tuple[Any, ...]](
         with paused_gc():
             dtos = build_instances(node, object_chunk, Identity())
         yield from dtos
+
+
+def _root_row_chunks(
+    node: Node, queryset: QuerySet[Any], chunk_size: int, descending: bool | None
+) -> Iterable[Sequence[tuple[Any, ...]]]:
+    """Return ``stream()``'s root rows in chunks of ``chunk_size``.
+
+    Keyset chunks where the database buffers whole results (``keyset``); else the plan's
+    compiled statement read by ``fetchmany(chunk_size)`` when the queryset's shape qualifies
+    (``compiled_sql``), else ``values_list().iterator()``.
+    """
+    if descending is not None:
+        pk_index = node.pk_index
+        return keyset_chunks(
+            root_values(node, queryset),
+            chunk_size=chunk_size,
+            descending=descending,
+            pk_of=lambda r: r[pk_index],
+        )
+    compiled = compiled_sql.root_chunks(node, queryset, chunk_size)
+    if compiled is not None:
+        return compiled
+    return batched(root_values(node, queryset).iterator(chunk_size=chunk_size), chunk_size)
 
 
 def count(queryset: QuerySet[Any], *, using: str | None = None) -> int:
