@@ -1,7 +1,9 @@
 """Explain a plan without running it: the SQL statements it will run and its query budget.
 
-Statements carry ``%s`` placeholders, not values. A to-many statement is shown for one parent
-id; at run time it has one placeholder per parent id, up to the backend's batch size.
+Statements carry ``%s`` placeholders, not values. A to-many statement by parent ids is shown
+with one placeholder; at run time it has one per parent id, up to the backend's batch size. A
+limited level (``Many(limit=n)``) selects several parents' children with a per-parent window,
+and a single parent's with a plain ``LIMIT`` (``one_parent_sql``, e.g. a page's reviews).
 """
 
 from collections.abc import Callable
@@ -33,6 +35,9 @@ class Statement:
 
     purpose: str
     sql: str
+    one_parent_sql: str | None = None
+    """For a limited level by parent ids: the statement run when a batch holds one parent id
+    (``WHERE parent = %s ... LIMIT n``, no window); ``sql`` is then the one for several."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,10 @@ class Explanation:
         for number, statement in enumerate(self.statements, start=1):
             lines.append(f"  {number}. {statement.purpose}")
             lines.extend(f"     {line}" for line in format_sql(statement.sql).splitlines())
+            if statement.one_parent_sql is not None:
+                lines.append("     for one parent id:")
+                one = format_sql(statement.one_parent_sql)
+                lines.extend(f"     {line}" for line in one.splitlines())
         return "\n".join(lines)
 
     def as_dict(self) -> dict[str, Any]:
@@ -75,7 +84,10 @@ class Explanation:
             "strategy": self.strategy,
             "budget": self.budget,
             "batch_size": self.batch_size,
-            "statements": [{"purpose": s.purpose, "sql": s.sql} for s in self.statements],
+            "statements": [
+                {"purpose": s.purpose, "sql": s.sql, "one_parent_sql": s.one_parent_sql}
+                for s in self.statements
+            ],
         }
 
 
@@ -131,7 +143,10 @@ def _explain_edges(
             where = f"{path}{owner.prefix}{edge.field}"
             purpose = _purpose(edge, where, by_subquery=subquery is not None)
             queryset = _edge_queryset(edge, owner, strategy, alias, parents)
-            out.append(Statement(purpose, _sql(queryset)))
+            one_parent_sql = None
+            if strategy is Strategy.VALUES and subquery is None and edge.spec.limit is not None:
+                one_parent_sql = _sql(child_values(edge, parents, alias))
+            out.append(Statement(purpose, _sql(queryset), one_parent_sql))
             if edge.child is not None:
                 nested = child_queryset(edge, parents, alias) if subquery is not None else None
                 _explain_edges(edge.child, strategy, alias, out, f"{where}.", nested)
@@ -149,7 +164,7 @@ def _edge_queryset(
     edge: ManyEdge, owner: Node, strategy: Strategy, alias: str, parents: Parents
 ) -> QuerySet[Any]:
     if strategy is Strategy.VALUES:
-        return child_values(edge, parents, alias)
+        return child_values(edge, parents, alias, window=True)
     return _prefetch_queryset(edge, owner, alias)
 
 

@@ -72,6 +72,8 @@ class Command(BaseCommand):
             for entry in data:
                 for statement in entry["statements"]:
                     statement["sql"] = format_sql(statement["sql"])
+                    if statement["one_parent_sql"] is not None:
+                        statement["one_parent_sql"] = format_sql(statement["one_parent_sql"])
             self.stdout.write(json.dumps(data, indent=2))
         else:
             for explanation in explanations:
