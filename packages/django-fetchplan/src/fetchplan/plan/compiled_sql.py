@@ -14,7 +14,9 @@ What is cached, and the proof that reusing it is right:
   statement must contain that WHERE clause once, its parameters exactly where the clause's
   placeholders are. Each call binds the caller's new parameters at those positions.
 - **A child query by parent ids**, keyed by the edge, the alias and the number of ids: the
-  ids' placeholders must be one ``IN (...)`` list of that length, holding the ids given.
+  ids' placeholders must be one ``IN (...)`` list of that length, holding the ids given. A
+  limited level with one parent id runs ``parent = %s ... LIMIT n`` instead of the window
+  (``querysets.one_parent``); its id's position is proved by compiling it for a second id.
 - **A child query of every parent row** (``ALL_PARENTS``): no parameter from the caller.
 
 Any other shape (a child level selected by a subquery of its parents, a custom queryset class
@@ -44,7 +46,13 @@ from django.db.models.sql import Query
 from django.db.models.sql.where import AND
 
 from fetchplan.plan.compile import ManyEdge, Node
-from fetchplan.plan.querysets import ALL_PARENTS, Parents, child_values, root_values
+from fetchplan.plan.querysets import (
+    ALL_PARENTS,
+    Parents,
+    child_values,
+    one_parent,
+    root_values,
+)
 
 Row = tuple[Any, ...]
 Convert = Callable[[list[Row]], list[Row]]
@@ -313,6 +321,11 @@ def _child_template(edge: ManyEdge, parents: Parents, using: str) -> Template | 
     sql, params = compiler.as_sql()
     if parents is ALL_PARENTS:
         slot = slice(len(params), len(params))
+    elif one_parent(edge, parents):
+        found = _one_parent_slot(edge, parents, using, str(sql), params)
+        if found is None:
+            return None
+        slot = found
     else:
         assert isinstance(parents, list | tuple)
         in_list = "IN (" + ", ".join(["%s"] * len(parents)) + ")"
@@ -323,6 +336,33 @@ def _child_template(edge: ManyEdge, parents: Parents, using: str) -> Template | 
         if list(params[slot]) != list(parents):
             return None  # the backend prepared the ids (e.g. UUIDs as text): not bindable as is
     return Template(str(sql), tuple(params), slot, converter(queryset, compiler))
+
+
+def _one_parent_slot(
+    edge: ManyEdge, parents: Parents, using: str, sql: str, params: Sequence[Any]
+) -> slice | None:
+    """Return where the parent id sits in the one-parent statement (``parent = %s ... LIMIT``).
+
+    Proved by compiling it again for another id: the SQL must be the same and exactly one
+    parameter must differ, holding the id. Integer keys only (another id of the same type is
+    then known); any other key runs the normal path, which slices the same way.
+    """
+    assert isinstance(parents, list | tuple)
+    (parent,) = parents
+    if type(parent) is not int:
+        return None
+    other_sql, other_params = (
+        child_values(edge, [parent + 1], using).query.get_compiler(using=using).as_sql()
+    )
+    if str(other_sql) != sql or len(other_params) != len(params):
+        return None
+    differ = [i for i, (a, b) in enumerate(zip(params, other_params, strict=True)) if a != b]
+    if len(differ) != 1:
+        return None
+    (position,) = differ
+    if params[position] != parent or other_params[position] != parent + 1:
+        return None
+    return slice(position, position + 1)
 
 
 # -- converting rows --------------------------------------------------------------------------

@@ -1,7 +1,11 @@
 """Explain a plan without running it: the SQL statements it will run and its query budget.
 
-Statements carry ``%s`` placeholders, not values. A to-many statement is shown for one parent
-id; at run time it has one placeholder per parent id, up to the backend's batch size.
+Statements carry ``%s`` placeholders, not values. A to-many statement by parent ids is shown
+with one placeholder; at run time it has one per parent id, up to the backend's batch size. A
+limited level (``Many(limit=n)``) selects several parents' children with a per-parent window,
+and a single parent's with a plain ``LIMIT`` (``one_parent_sql``, e.g. a page's reviews). A
+level whose parents a subquery selects takes their ids instead when they are few
+(``few_parents_sql``): which form runs depends on the rows, so both are shown.
 """
 
 from collections.abc import Callable
@@ -16,6 +20,8 @@ from fetchplan.plan.compile import ManyEdge, Node
 from fetchplan.plan.declare import Plan, Strategy
 from fetchplan.plan.instances_strategy import prefetch_queryset, prepare
 from fetchplan.plan.querysets import (
+    FEW_PARENTS,
+    AllParents,
     Parents,
     batch_size,
     child_queryset,
@@ -33,6 +39,12 @@ class Statement:
 
     purpose: str
     sql: str
+    one_parent_sql: str | None = None
+    """For a limited level that may go by parent ids: the statement run when a batch holds
+    one parent id (``WHERE parent = %s ... LIMIT n``, no window)."""
+    few_parents_sql: str | None = None
+    """For a level whose parents a subquery selects: the statement run when they are at most
+    ``FEW_PARENTS`` rows, by their ids (values strategy)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,13 @@ class Explanation:
         for number, statement in enumerate(self.statements, start=1):
             lines.append(f"  {number}. {statement.purpose}")
             lines.extend(f"     {line}" for line in format_sql(statement.sql).splitlines())
+            for label, other in (
+                (f"for at most {FEW_PARENTS} parents, by ids:", statement.few_parents_sql),
+                ("for one parent id:", statement.one_parent_sql),
+            ):
+                if other is not None:
+                    lines.append(f"     {label}")
+                    lines.extend(f"     {line}" for line in format_sql(other).splitlines())
         return "\n".join(lines)
 
     def as_dict(self) -> dict[str, Any]:
@@ -75,7 +94,15 @@ class Explanation:
             "strategy": self.strategy,
             "budget": self.budget,
             "batch_size": self.batch_size,
-            "statements": [{"purpose": s.purpose, "sql": s.sql} for s in self.statements],
+            "statements": [
+                {
+                    "purpose": s.purpose,
+                    "sql": s.sql,
+                    "few_parents_sql": s.few_parents_sql,
+                    "one_parent_sql": s.one_parent_sql,
+                }
+                for s in self.statements
+            ],
         }
 
 
@@ -129,19 +156,34 @@ def _explain_edges(
         parents: Parents = [EXAMPLE_PARENT_ID] if subquery is None else subquery
         for edge in owner.manys:
             where = f"{path}{owner.prefix}{edge.field}"
-            purpose = _purpose(edge, where, by_subquery=subquery is not None)
+            by_ids = strategy is Strategy.VALUES and not isinstance(subquery, AllParents)
+            purpose = _purpose(
+                edge,
+                where,
+                by_subquery=subquery is not None,
+                few_by_ids=by_ids and subquery is not None,
+            )
             queryset = _edge_queryset(edge, owner, strategy, alias, parents)
-            out.append(Statement(purpose, _sql(queryset)))
+            few_parents_sql = None
+            if by_ids and subquery is not None:  # few parents go as ids instead
+                few_parents_sql = _sql(child_values(edge, [EXAMPLE_PARENT_ID], alias, window=True))
+            one_parent_sql = None
+            if by_ids and edge.spec.limit is not None:
+                one_parent_sql = _sql(child_values(edge, [EXAMPLE_PARENT_ID], alias))
+            out.append(Statement(purpose, _sql(queryset), one_parent_sql, few_parents_sql))
             if edge.child is not None:
                 nested = child_queryset(edge, parents, alias) if subquery is not None else None
                 _explain_edges(edge.child, strategy, alias, out, f"{where}.", nested)
 
 
-def _purpose(edge: ManyEdge, where: str, *, by_subquery: bool) -> str:
+def _purpose(edge: ManyEdge, where: str, *, by_subquery: bool, few_by_ids: bool) -> str:
     detail = [f"{edge.related_model.__name__} rows for {where}"]
     if edge.spec.limit is not None:
         detail.append(f"at most {edge.spec.limit} per parent")
-    detail.append("parents by subquery (or all)" if by_subquery else "by parent ids")
+    if few_by_ids:
+        detail.append(f"parents by subquery, or by ids when at most {FEW_PARENTS}")
+    else:
+        detail.append("parents by subquery (or all)" if by_subquery else "by parent ids")
     return ", ".join(detail)
 
 
@@ -149,7 +191,7 @@ def _edge_queryset(
     edge: ManyEdge, owner: Node, strategy: Strategy, alias: str, parents: Parents
 ) -> QuerySet[Any]:
     if strategy is Strategy.VALUES:
-        return child_values(edge, parents, alias)
+        return child_values(edge, parents, alias, window=True)
     return _prefetch_queryset(edge, owner, alias)
 
 

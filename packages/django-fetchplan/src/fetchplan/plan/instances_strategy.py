@@ -23,8 +23,13 @@ PREFETCH_PREFIX = "plan_prefetched_"
 
 
 def prepare(node: Node, queryset: QuerySet[Any]) -> QuerySet[Any]:
-    """Return ``queryset`` with the joins, prefetches and annotations ``node`` needs."""
-    queryset = raise_on_lazy_fetch(queryset)
+    """Return a copy of ``queryset`` with the joins, prefetches and annotations ``node`` needs.
+
+    Always a copy (``all()``): running the caller's own queryset would fill its result cache,
+    and the next fetch over it would return those rows again without a query (Django 5.2,
+    which has no fetch modes, for a plan without relations or annotations).
+    """
+    queryset = raise_on_lazy_fetch(queryset.all())
     if node.annotations:
         queryset = queryset.annotate(**node.annotations)
     paths = node.related_paths()

@@ -19,6 +19,13 @@ from fetchplan.plan.compile import RANK_KEY, ManyEdge, Node
 # PostgreSQL (client-side binding) has no parameter limit in Django's features; very long IN
 # lists are still slow to parse, so parent ids go in batches of at most this many there.
 DEFAULT_MAX_BATCH = 50_000
+FEW_PARENTS = 2_000
+"""At most this many parents (and within one batch) go as ids even where a subquery could
+select them: the database then finds their children through the parent key's index, where a
+subquery of a filtered parent table may make it scan the whole child table (PostgreSQL, the
+tags of 1,000 of 100,000 books: 48 ms by subquery, 6.7 ms by 1,000 ids; at 10,000 books 75
+and 65 ms, plus 10,000 parameters to bind, so large sets keep the subquery). Not tuned between
+those two measured points."""
 
 
 def order_expressions(order_by: Sequence[str]) -> list[OrderBy]:
@@ -48,16 +55,39 @@ Parents = Sequence[object] | QuerySet[Any] | AllParents
 """The parents of a child query: a list of primary keys, a subquery selecting them, or all."""
 
 
-def child_queryset(edge: ManyEdge, parents: Parents, using: str) -> QuerySet[Any]:
+def one_parent(edge: ManyEdge, parents: Parents) -> bool:
+    """Return True if ``edge``'s child query for ``parents`` limits one parent's children.
+
+    Then a plain ``LIMIT`` does what the per-parent window does for many parents: the query
+    filters on that one parent id and stops after ``limit`` rows in the plan's order (a page
+    fetch: ``fetch_one`` over one book, its five latest reviews). Without a limit there is
+    nothing to change, and a subquery (or every row) may select any number of parents.
+    """
+    return (
+        edge.spec.limit is not None
+        and isinstance(parents, Sequence)
+        and not isinstance(parents, str)
+        and len(parents) == 1
+    )
+
+
+def child_queryset(
+    edge: ManyEdge, parents: Parents, using: str, *, window: bool = False
+) -> QuerySet[Any]:
     """Return the related rows of ``parents``, filtered, ordered and limited per parent.
 
     Rows carry their parent's primary key (``<lookup>__pk``; for M2M it
-    comes through the join the ``__in`` filter made).
+    comes through the join the ``__in`` filter made). A limit for one parent id
+    (:func:`one_parent`) is left to :func:`child_rows`, which slices the ordered rows, unless
+    ``window`` forces the per-parent window anyway (``explain()`` shows both forms).
     """
     manager = edge.related_model._default_manager
     queryset = raise_on_lazy_fetch(manager.using(using).all())
     if isinstance(parents, AllParents):
         queryset = queryset.filter(**{f"{edge.parent_lookup}__isnull": False})
+    elif one_parent(edge, parents) and not window:
+        assert isinstance(parents, Sequence)
+        queryset = queryset.filter(**{edge.parent_lookup: parents[0]})
     else:
         queryset = queryset.filter(**{f"{edge.parent_lookup}__in": parents})
     if edge.spec.filter is not None:
@@ -66,7 +96,7 @@ def child_queryset(edge: ManyEdge, parents: Parents, using: str) -> QuerySet[Any
         queryset = queryset.distinct()
     if edge.child is not None and edge.child.annotations:
         queryset = queryset.annotate(**edge.child.annotations)
-    if edge.spec.limit is not None:
+    if edge.spec.limit is not None and (window or not one_parent(edge, parents)):
         rank = Window(
             RowNumber(),
             partition_by=[F(edge.parent_lookup)],
@@ -78,21 +108,27 @@ def child_queryset(edge: ManyEdge, parents: Parents, using: str) -> QuerySet[Any
     return queryset.order_by(*edge.order_by)
 
 
-def child_values(edge: ManyEdge, parents: Parents, using: str) -> QuerySet[Any, tuple[Any, ...]]:
+def child_values(
+    edge: ManyEdge, parents: Parents, using: str, *, window: bool = False
+) -> QuerySet[Any, tuple[Any, ...]]:
     """Return the child query of ``edge`` as row tuples laid out as ``edge.keys``."""
-    return child_rows(edge, child_queryset(edge, parents, using))
+    return child_rows(edge, child_queryset(edge, parents, using, window=window))
 
 
 def child_rows(edge: ManyEdge, children: QuerySet[Any]) -> QuerySet[Any, tuple[Any, ...]]:
     """Return ``children`` (a :func:`child_queryset`) as row tuples laid out as ``edge.keys``.
 
     The keys name each column once: Django drops repeated columns from the subquery it
-    builds to filter on a window function, which would shift every value after them.
+    builds to filter on a window function, which would shift every value after them. A
+    limited child query without the window (one parent) is sliced here, after the ordering.
     """
     # Parent first: each parent's children stay in the plan's order, and the database can
     # read them in index order instead of sorting every row (SQLite, 30,000 book-tag rows:
     # 174 ms sorted by tag name, 40 ms by book then name; measured by bench/).
-    return children.order_by(f"{edge.parent_lookup}__pk", *edge.order_by).values_list(*edge.keys)
+    rows = children.order_by(f"{edge.parent_lookup}__pk", *edge.order_by).values_list(*edge.keys)
+    if edge.spec.limit is not None and RANK_KEY not in children.query.annotations:
+        return rows[: edge.spec.limit]
+    return rows
 
 
 def parents_subquery(source: QuerySet[Any], owner: Node) -> QuerySet[Any] | AllParents | None:
@@ -111,6 +147,11 @@ def parents_subquery(source: QuerySet[Any], owner: Node) -> QuerySet[Any] | AllP
     if owner.prefix == "" and not query.where and not query.combinator and not query.extra:
         return ALL_PARENTS
     return source.values(owner.pk_key)
+
+
+def few_parents(count: int, using: str) -> bool:
+    """Return True if ``count`` parents go as one id list rather than by subquery."""
+    return count <= min(FEW_PARENTS, batch_size(using))
 
 
 def batch_size(using: str) -> int:

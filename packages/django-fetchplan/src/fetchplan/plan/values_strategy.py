@@ -1,8 +1,9 @@
 """The values strategy: row tuples from ``values_list()``, no model instances (the default).
 
 One query for the root rows (to-one relations joined in), then one query per to-many
-relation for all parents at once: by a subquery of the parent queryset when it is unsliced,
-else by parent ids (in batches when they exceed the backend's parameter limit). Child rows
+relation for all parents at once: by a subquery of the parent queryset when it is unsliced
+and has more than ``FEW_PARENTS`` rows (or with no parent filter for a whole table), else by
+parent ids (in batches when they exceed the backend's parameter limit). Child rows
 are turned into DTOs first, so parents are built in a single pass.
 """
 
@@ -21,6 +22,7 @@ from fetchplan.plan.querysets import (
     batch_size,
     child_queryset,
     child_rows,
+    few_parents,
     parents_subquery,
 )
 from fetchplan.plan.row_builders import Row, RowBuilder, factory
@@ -81,7 +83,7 @@ def _load_children(
         if not owner.manys:
             continue
         parents: Parents | None = None if source is None else parents_subquery(source, owner)
-        if parents is None:
+        if parents is None or (isinstance(parents, QuerySet) and few_parents(len(rows), using)):
             pk = owner.pk_index
             parents = list(dict.fromkeys(row[pk] for row in rows if row[pk] is not None))
         for edge in owner.manys:

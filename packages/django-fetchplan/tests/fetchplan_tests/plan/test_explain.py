@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from fetchplan import Plan, Strategy, fetch_all
+from fetchplan.plan import querysets
 from fetchplan.plan.explain import explain
 from fetchplan.plan.registry import all_plans
 
@@ -38,32 +39,47 @@ def test_explain_runs_no_query() -> None:
     assert len(captured) == 0
 
 
+@pytest.mark.parametrize("few", [True, False], ids=["few-parents", "many-parents"])
 @pytest.mark.parametrize("strategy", list(Strategy))
-def test_explained_statements_are_the_ones_that_run(strategy: Strategy) -> None:
+def test_explained_statements_are_the_ones_that_run(
+    strategy: Strategy, few: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every statement is compared, whole (literals and id lists normalised).
+
+    A level whose parents a subquery selects takes their ids when they are few (here: always,
+    unless ``FEW_PARENTS`` is 0, as for a large listing): ``few_parents_sql`` then runs.
 
     Catches: an explanation that drops a child plan's joins or annotations, a filter, the
     per-parent window of a limit, or a many-to-many's extra column; one that lists a statement
-    too many or too few; and (values strategy) statements in another order than they run.
+    too many or too few; (values strategy) statements in another order than they run; and
+    a subquery shown where ids run, or ids where the subquery runs.
     """
+    if not few:
+        monkeypatch.setattr(querysets, "FEW_PARENTS", 0)
     make_library(writers=12)
     for base in TEST_PLANS:
         plan: Plan[Any, Any] = base.with_strategy(strategy)
+        manager = plan.model._default_manager
         for queryset in (
-            plan.model._default_manager.all(),
-            plan.model._default_manager.order_by("pk")[:5],
+            manager.all(),
+            manager.order_by("pk")[:5],
+            manager.filter(pk__gte=manager.order_by("pk").values_list("pk", flat=True)[2]),
         ):
             explanation = explain(plan, queryset)
             assert len(explanation.statements) == plan.budget() == explanation.budget
-            with CaptureQueriesContext(connection) as captured:
-                fetch_all(plan, queryset)
-            executed = [shape(query["sql"]) for query in captured.captured_queries]
-            explained = [shape(statement.sql) for statement in explanation.statements]
-            if strategy is Strategy.VALUES:
-                assert executed == explained, plan.label
-            else:  # Prefetch runs the levels in its own order: the same statements, unordered
-                assert executed[0] == explained[0], plan.label
-                assert sorted(executed) == sorted(explained), plan.label
+            explained = [
+                shape((few and statement.few_parents_sql) or statement.sql)
+                for statement in explanation.statements
+            ]
+            for _ in range(2):  # the first run compiles its statements, the second reuses them
+                with CaptureQueriesContext(connection) as captured:
+                    fetch_all(plan, queryset)
+                executed = [shape(query["sql"]) for query in captured.captured_queries]
+                if strategy is Strategy.VALUES:
+                    assert executed == explained, plan.label
+                else:  # Prefetch runs the levels in its own order: the same statements
+                    assert executed[0] == explained[0], plan.label
+                    assert sorted(executed) == sorted(explained), plan.label
 
 
 def test_explanation_text_and_json() -> None:

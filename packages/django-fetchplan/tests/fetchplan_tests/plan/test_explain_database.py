@@ -45,3 +45,18 @@ def test_the_explained_statements_are_those_that_run_there() -> None:
     assert len(ran) == len(explained.statements) == 3
     for statement, query in zip(explained.statements, ran, strict=True):
         assert statement.sql.split(" WHERE ")[0] == query["sql"].split(" WHERE ")[0]
+
+
+def test_a_compiled_statement_never_runs_on_another_database() -> None:
+    """The same plan and queryset shape on another alias compiles its own statement.
+
+    Catches: compiled statements keyed without the database alias, so the statement compiled
+    for "default" (its quoting, its backend's SQL) runs on "other" (square brackets there).
+    """
+    Writer.objects.create(name="on default")
+    Writer.objects.using("other").create(name="on other")
+    for alias in ("default", "other", "default", "other"):
+        with CaptureQueriesContext(connections[alias]) as ran:
+            (writer,) = fetch_all(plans.WRITER_REF, Writer.objects.using(alias).order_by("pk")[:5])
+        assert writer.name == f"on {alias}"
+        assert ("[testapp_writer]" in ran[0]["sql"]) == (alias == "other"), ran[0]["sql"]

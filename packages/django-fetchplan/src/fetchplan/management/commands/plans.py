@@ -72,6 +72,9 @@ class Command(BaseCommand):
             for entry in data:
                 for statement in entry["statements"]:
                     statement["sql"] = format_sql(statement["sql"])
+                    for key in ("few_parents_sql", "one_parent_sql"):
+                        if statement[key] is not None:
+                            statement[key] = format_sql(statement[key])
             self.stdout.write(json.dumps(data, indent=2))
         else:
             for explanation in explanations:
