@@ -39,6 +39,8 @@ from fetchplan.plan.errors import (
     BAD_ORDER_BY,
     BAD_RELATION,
     BAD_STRATEGY,
+    BAD_THROUGH_FIELDS,
+    THROUGH_NEEDS_INFERENCE,
     PlanError,
 )
 
@@ -92,6 +94,10 @@ class Many:
     distinct: bool = False
     """Drop repeated child rows in SQL (``SELECT DISTINCT``): for a ``source`` path over
     several hops (``source="tracks__genre"``), where one related row is reached many times."""
+    through_fields: Mapping[str, str] = field(default_factory=dict, hash=False)
+    """Fields of the element DTO read from the M2M's through model: ``{"role": "role"}`` puts
+    each membership's ``role`` next to the member (:mod:`fetchplan.plan.through`). ``order_by``
+    may then name through columns as ``"through__role"``. Values strategy only."""
 
     def __post_init__(self) -> None:
         if self.plan is not None and self.scalar is not None:
@@ -107,6 +113,14 @@ class Many:
         ):
             raise PlanError(BAD_ORDER_BY.format(order_by=order_by))
         object.__setattr__(self, "order_by", tuple(order_by))  # a list would make Many unhashable
+        through: object = self.through_fields
+        if not isinstance(through, Mapping) or not all(
+            isinstance(key, str) and isinstance(value, str) for key, value in through.items()
+        ):
+            raise PlanError(BAD_THROUGH_FIELDS.format(got=through))
+        if through and (self.plan is not None or self.scalar is not None):
+            raise PlanError(THROUGH_NEEDS_INFERENCE.format(fields=dict(through)))
+        object.__setattr__(self, "through_fields", dict(through))
         condition: object = self.filter
         if condition is not None and not (
             isinstance(condition, Q) or getattr(condition, "conditional", False) is True

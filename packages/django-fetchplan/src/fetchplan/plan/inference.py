@@ -70,7 +70,7 @@ def _inferred(plan: Plan[Any, Any], name: str, relation: Relation) -> Relation:
         INFERRING.reset(token)
     if isinstance(relation, One):
         return One(nested, source=relation.source)
-    return Many(
+    inferred = Many(
         nested,
         source=relation.source,
         filter=relation.filter,
@@ -78,6 +78,10 @@ def _inferred(plan: Plan[Any, Any], name: str, relation: Relation) -> Relation:
         limit=relation.limit,
         distinct=relation.distinct,
     )
+    # Set past the check that refuses a given plan with through_fields: this plan is the one
+    # inference made for them (its DTO's through fields are left to the relation).
+    object.__setattr__(inferred, "through_fields", relation.through_fields)
+    return inferred
 
 
 def _related_model(model: Any, source: str) -> Any:

@@ -5,6 +5,7 @@ validation use, so the two can never disagree. A rule that finds a problem recor
 message naming the plan and its declaration site; nothing here raises on a bad plan.
 """
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import F, Model
@@ -32,7 +33,9 @@ def inspect_plan(plan: Plan[Any, Any], *, nested: bool = False) -> Findings:
     return findings
 
 
-def _inspect(scope: Scope, *, nested: bool) -> None:
+def _inspect(scope: Scope, *, nested: bool, provided: Collection[str] = ()) -> None:
+    """Check ``scope``'s plan; ``provided`` are DTO fields its parent relation fills
+    (through-model columns, checked with that relation)."""
     if not _check_classes(scope):
         return  # nothing else can be read from a plan of something else than a model / DTO
     plan = scope.plan
@@ -40,14 +43,15 @@ def _inspect(scope: Scope, *, nested: bool) -> None:
     dto_fields = field_types(plan.dto)
     broken = _check_declaration(scope, dto_fields)
     for name, annotation in dto_fields.items():
-        if name in broken:
+        if name in broken or name in provided:
             continue
         relation = plan.relations.get(name)
         source = plan.fields.get(name)
         if relation is not None:
             if check_relation(scope, name, annotation, relation) and relation.plan is not None:
                 child = Scope(relation.plan, scope.findings)
-                _inspect(child, nested=isinstance(relation, One))
+                through = relation.through_fields if isinstance(relation, Many) else {}
+                _inspect(child, nested=isinstance(relation, One), provided=list(through))
         elif isinstance(source, BaseExpression):
             check_expression(scope, name, annotation, source, nested=nested)
         else:
