@@ -17,7 +17,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from fetchplan.dto import DTO, NotLoaded, RelationNotLoaded, is_loaded, require
     from fetchplan.plan.arun import acount, aexists, afetch_all, afetch_first, afetch_one, astream
-    from fetchplan.plan.declare import Many, One, Plan, Source, Strategy
+    from fetchplan.plan.declare import Load, Many, One, Plan, Source, Strategy
     from fetchplan.plan.errors import MultipleFound, NotFound, PlanError
     from fetchplan.plan.explain import Explanation, explain
     from fetchplan.plan.run import count, exists, fetch_all, fetch_first, fetch_one, stream
@@ -29,6 +29,7 @@ _EXPORTS = {
     "RelationNotLoaded": "fetchplan.dto",
     "is_loaded": "fetchplan.dto",
     "require": "fetchplan.dto",
+    "Load": "fetchplan.plan.declare",
     "Many": "fetchplan.plan.declare",
     "One": "fetchplan.plan.declare",
     "Plan": "fetchplan.plan.declare",
@@ -56,6 +57,7 @@ _EXPORTS = {
 __all__ = [
     "DTO",
     "Explanation",
+    "Load",
     "Many",
     "MultipleFound",
     "NotFound",

@@ -36,10 +36,12 @@ from fetchplan.plan.through import THROUGH, through_link
 PLAN = "fetchplan.plan.declare.Plan"
 ONE = "fetchplan.plan.declare.One"
 MANY = "fetchplan.plan.declare.Many"
+LOAD = "fetchplan.plan.declare.Load"
 # The dataclass fields of One and Many, in order: how positional arguments map to names.
 RELATION_PARAMETERS = {
     ONE: ("plan", "source"),
     MANY: ("plan", "scalar", "source", "filter", "order_by", "limit", "distinct", "through_fields"),
+    LOAD: ("source", "scalar", "filter", "order_by", "limit", "distinct", "through_fields"),
 }
 
 
@@ -289,6 +291,11 @@ def check_relation(target: Target, name: str, annotation: Type, call: CallExpr) 
         return
     assert isinstance(call.callee, RefExpr)
     kind = "One" if call.callee.fullname == ONE else "Many"
+    if call.callee.fullname == LOAD:
+        resolved = load_kind(target, name, annotation, arguments, call)
+        if resolved is None:
+            return
+        kind = resolved
     source_node = arguments.get("source")
     if source_node is not None and not isinstance(source_node, StrExpr):
         return
@@ -315,6 +322,15 @@ def check_relation(target: Target, name: str, annotation: Type, call: CallExpr) 
         )
         return
     to_one = schema.is_to_one(field)
+    if (kind == "One") != to_one and call.callee.fullname == LOAD:
+        actual, shape = ("to-one", "X or X | None") if to_one else ("to-many", "tuple[X, ...]")
+        target.fail(
+            f"Load() fills {dto_field}, but {target.model_name}.{source} is a {actual} "
+            f"relation: type the field {shape}",
+            call,
+            PLAN_RELATION,
+        )
+        return
     if (kind == "One") != to_one:
         actual, use = ("to-one", "One") if to_one else ("to-many", "Many")
         target.fail(
@@ -356,6 +372,32 @@ def check_relation(target: Target, name: str, annotation: Type, call: CallExpr) 
     elif kind == "One" or "scalar" not in arguments:
         provided = through.fields if kind == "Many" and through is not None else {}
         check_inferred_plan(target, dto_field, kind, related, holder, call, provided)
+
+
+TO_MANY_OPTIONS = ("scalar", "filter", "order_by", "limit", "distinct", "through_fields")
+
+
+def load_kind(
+    target: Target, name: str, annotation: Type, arguments: dict[str, Expression], call: CallExpr
+) -> str | None:
+    """Return the kind ``Load()`` takes from its field (``tuple[X, ...]``: Many, else One).
+
+    None, with an error, for a to-one field given options only a to-many relation takes.
+    """
+    if dtos.tuple_element(annotation) is not None:
+        return "Many"
+    options = [f"{option}=" for option in TO_MANY_OPTIONS if option in arguments]
+    if options:
+        given = ", ".join(options)
+        target.fail(
+            f"Load() fills {target.dto_name}.{name}, a to-one field (not tuple[X, ...]), but "
+            f"gives {given}, which only a to-many relation takes: remove {given}, or type the "
+            "field tuple[X, ...]",
+            call,
+            PLAN_RELATION,
+        )
+        return None
+    return "One"
 
 
 def check_many_path(

@@ -19,7 +19,7 @@ from django.db.models import ForeignObjectRel, ManyToManyField, Model
 from django.db.models.expressions import BaseExpression
 
 from fetchplan.dto import NotLoaded
-from fetchplan.plan.declare import Many, One, Plan
+from fetchplan.plan.declare import Load, Many, One, Plan
 from fetchplan.plan.dto_kinds import field_types
 from fetchplan.plan.inference import infer_relations
 from fetchplan.plan.paths import canonical_path, get_field, many_path, plan_error
@@ -180,6 +180,8 @@ def _compile(
             _add_one(node, name, relation, unproven)
         elif isinstance(relation, Many):
             node.manys.append(_many_edge(plan, name, relation, unproven))
+        elif isinstance(relation, Load):  # the checks report it first (fetchplan.E006)
+            raise plan_error(plan, f"Load() fills {name!r} with options of a to-many relation")
         elif isinstance(source, BaseExpression):
             if not query_root:
                 raise plan_error(

@@ -191,6 +191,69 @@ SNIPPETS = {
             },
         )
     """,
+    "load_takes_its_kind_from_the_field": """
+        from fetchplan import Load
+
+        class Card(DTO):
+            id: int
+            writer: WriterRef
+            chapters: tuple[ChapterDTO, ...]
+            labels: tuple[str, ...] | NotLoaded
+
+        CARD = Plan(
+            Novel,
+            Card,
+            relations={
+                "writer": Load(),
+                "chapters": Load(order_by=("-number",), limit=2),
+                "labels": Load(scalar="name", order_by=("name",)),
+            },
+        )
+    """,
+    "load_with_to_many_options_on_a_to_one_field": """
+        from fetchplan import Load
+
+        class Dto(DTO):
+            id: int
+            writer: WriterRef
+
+        BAD = Plan(
+            Novel,
+            Dto,
+            relations={"writer": Load(order_by=("name",), limit=1)},  # E: plan-relation
+        )
+    """,
+    "load_into_a_tuple_over_a_to_one_relation": """
+        from fetchplan import Load
+
+        class Dto(DTO):
+            id: int
+            writer: tuple[WriterRef, ...]
+
+        BAD = Plan(Novel, Dto, relations={"writer": Load()})  # E: plan-relation
+    """,
+    "load_into_a_single_dto_over_a_to_many_relation": """
+        from fetchplan import Load
+
+        class Dto(DTO):
+            id: int
+            chapters: ChapterDTO | None
+
+        BAD = Plan(Novel, Dto, relations={"chapters": Load()})  # E: plan-relation
+    """,
+    "load_order_by_is_checked": """
+        from fetchplan import Load
+
+        class Dto(DTO):
+            id: int
+            chapters: tuple[ChapterDTO, ...]
+
+        BAD = Plan(
+            Novel,
+            Dto,
+            relations={"chapters": Load(order_by=("nmuber",))},  # E: plan-path
+        )
+    """,
     "what_the_plugin_cannot_know_passes": """
         class Loose(DTO):
             id: int
@@ -544,6 +607,23 @@ MESSAGES = {
     "through_fields_over_several_hops": [
         "Many() fills Dto.labels through 'novels__labels': a relation over several hops has no "
         "through model to read; remove through_fields="
+    ],
+    "load_with_to_many_options_on_a_to_one_field": [
+        "Load() fills Dto.writer, a to-one field (not tuple[X, ...]), but gives order_by=, "
+        "limit=, which only a to-many relation takes: remove order_by=, limit=, or type the "
+        "field tuple[X, ...]"
+    ],
+    "load_into_a_tuple_over_a_to_one_relation": [
+        "Load() fills Dto.writer, but Novel.writer is a to-one relation: type the field X or "
+        "X | None"
+    ],
+    "load_into_a_single_dto_over_a_to_many_relation": [
+        "Load() fills Dto.chapters, but Novel.chapters is a to-many relation: type the field "
+        "tuple[X, ...]"
+    ],
+    "load_order_by_is_checked": [
+        "Many() filling Dto.chapters orders Chapter rows by 'nmuber': Chapter has no field or "
+        "relation 'nmuber'. Name fields of Chapter in order_by="
     ],
     "with_relations_is_checked": [
         "One() fills NovelDTO.chapters, but Novel.chapters is a to-many relation: use Many()"
