@@ -29,8 +29,8 @@ def check_through(scope: Scope, name: str, relation: Many, source: str) -> bool:
     problem: str | None = None
     if isinstance(link, str):
         problem = f"Many() fills {dto_field} with through columns, but {link}."
-    elif scope.plan.strategy is Strategy.INSTANCES and relation.through_fields:
-        problem = f"Many(through_fields=...) filling {dto_field} needs the values strategy."
+    elif scope.plan.strategy is Strategy.INSTANCES:  # Prefetch would join the table again
+        problem = f"Many() filling {dto_field} with through columns needs the values strategy."
     if problem is not None or isinstance(link, str):
         scope.error(
             WRONG_RELATION,

@@ -21,6 +21,7 @@ from fetchplan.plan.checks import check_plan
 from fetchplan.plan.errors import PlanError
 from pytest_django import DjangoAssertNumQueries
 
+from fetchplan_tests.testapp.dtos import WriterRef
 from fetchplan_tests.testapp.models import Club, Membership, Novel, Writer
 
 pytestmark = pytest.mark.django_db
@@ -180,6 +181,15 @@ def test_what_through_fields_cannot_do_is_reported() -> None:
     assert [p.id for p in check_plan(wrong_type)] == [TYPE_MISMATCH]
     instances = by_role("through__role").with_strategy(Strategy.INSTANCES)
     assert [p.id for p in check_plan(instances)] == [WRONG_RELATION]
+
+    class Ordered(DTO):
+        id: int
+        members: tuple[WriterRef, ...]
+
+    ordered_only = Plan(
+        Club, Ordered, relations={"members": Many(order_by=("through__role",))}
+    ).with_strategy(Strategy.INSTANCES)
+    assert [p.id for p in check_plan(ordered_only)] == [WRONG_RELATION]
 
 
 def test_a_relation_without_a_through_model_is_refused() -> None:
