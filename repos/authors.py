@@ -6,7 +6,7 @@ the same author.
 """
 
 from django.db.models import Count, QuerySet
-from fetchplan import Many, Plan, acount, afetch_all, afetch_one, count, fetch_all, fetch_one
+from fetchplan import Load, Many, Plan, acount, afetch_all, afetch_one, count, fetch_all, fetch_one
 from fetchplan.observe import query_budget
 
 from bookstore.models import Author, Book
@@ -17,7 +17,7 @@ LATEST_BOOKS = 10
 
 AUTHOR_REF = Plan(Author, AuthorRef)
 AUTHOR_ROW = Plan(Author, AuthorRow, fields={"book_count": Count("books")})
-AUTHOR_BOOK = Plan(Book, AuthorBook, relations={"tags": Many(scalar="name", order_by=("name",))})
+AUTHOR_BOOK = Plan(Book, AuthorBook, relations={"tags": Load(scalar="name", order_by=("name",))})
 AUTHOR_DETAIL = Plan(
     Author,
     AuthorDetail,
@@ -28,7 +28,7 @@ AUTHOR_DETAIL = Plan(
 # Books without their tags (AuthorBook.tags is NotLoaded): the pitfalls report compares this
 # with select_related, which loads no tags either.
 AUTHOR_BOOK_BARE = Plan(Book, AuthorBook, name="AuthorBook from Book (no tags)")
-AUTHOR_BOOKS = Plan(Author, AuthorBooks, relations={"books": Many(order_by=("id",))})
+AUTHOR_BOOKS = Plan(Author, AuthorBooks, relations={"books": Load(order_by=("id",))})
 
 
 class PageOutOfRange(LookupError):

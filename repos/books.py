@@ -23,8 +23,7 @@ from django.db.models import (
     When,
 )
 from fetchplan import (
-    Many,
-    One,
+    Load,
     Plan,
     afetch_all,
     afetch_one,
@@ -72,7 +71,7 @@ BOOK_ROW = Plan(
             output_field=FloatField(),
         ),
     },
-    relations={"tags": Many(scalar="name", order_by=("name",))},
+    relations={"tags": Load(scalar="name", order_by=("name",))},
 )
 
 BOOK_DETAIL = Plan(
@@ -85,20 +84,20 @@ BOOK_DETAIL = Plan(
         "on_hand": "stock__on_hand",
     },
     relations={
-        "author": One(),  # Plan(Author, AuthorRef), from the annotation and the relation
-        "publisher": One(),
-        "tags": Many(scalar="name", order_by=("name",)),
-        "reviews": Many(order_by=("-created", "-id"), limit=5),
+        "author": Load(),  # One(Plan(Author, AuthorRef)): kind and plan from the annotation
+        "publisher": Load(),
+        "tags": Load(scalar="name", order_by=("name",)),
+        "reviews": Load(order_by=("-created", "-id"), limit=5),  # tuple[...]: Many
     },
 )
 
-BYLINE = Plan(Book, BookByline, relations={"author": One()})
+BYLINE = Plan(Book, BookByline, relations={"author": Load()})
 
 
 def good_reviews_plan(min_rating: int) -> Plan[Book, BookReviews]:
     """Return the plan of books with their reviews rated ``min_rating`` or more."""
     good = Q(rating__gte=min_rating)
-    return Plan(Book, BookReviews, relations={"reviews": Many(filter=good)})
+    return Plan(Book, BookReviews, relations={"reviews": Load(filter=good)})
 
 
 GOOD_REVIEWS = good_reviews_plan(4)

@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any, get_args, get_origin
 
 from django.db.models import Model, QuerySet
-from fetchplan import Many, One, Plan, Strategy, fetch_one
+from fetchplan import Load, Many, One, Plan, Strategy, fetch_one
 from fetchplan.observe import query_budget
 from pydantic import BaseModel
 
@@ -73,8 +73,8 @@ def namedtuple_plan[M: Model](plan: Plan[M, Any]) -> Plan[M, Any]:
     )
 
 
-def _twin_relation(relation: One | Many) -> One | Many:
-    if relation.plan is None:  # Many(scalar=...): no DTO in it
+def _twin_relation(relation: One | Many | Load) -> One | Many | Load:
+    if isinstance(relation, Load) or relation.plan is None:  # inferred later, or a scalar
         return relation
     return replace(relation, plan=namedtuple_plan(relation.plan))
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from fetchplan.dto import DTO, NotLoaded, RelationNotLoaded, is_loaded, require
     from fetchplan.plan.arun import acount, aexists, afetch_all, afetch_first, afetch_one, astream
     from fetchplan.plan.csv_export import ExportUnsupported, export_csv
-    from fetchplan.plan.declare import Many, One, Plan, Source, Strategy
+    from fetchplan.plan.declare import Load, Many, One, Plan, Source, Strategy
     from fetchplan.plan.errors import MultipleFound, NotFound, PlanError
     from fetchplan.plan.explain import Explanation, explain
     from fetchplan.plan.run import count, exists, fetch_all, fetch_first, fetch_one, stream
@@ -30,6 +30,7 @@ _EXPORTS = {
     "RelationNotLoaded": "fetchplan.dto",
     "is_loaded": "fetchplan.dto",
     "require": "fetchplan.dto",
+    "Load": "fetchplan.plan.declare",
     "Many": "fetchplan.plan.declare",
     "One": "fetchplan.plan.declare",
     "Plan": "fetchplan.plan.declare",
@@ -60,6 +61,7 @@ __all__ = [
     "DTO",
     "Explanation",
     "ExportUnsupported",
+    "Load",
     "Many",
     "MultipleFound",
     "NotFound",

@@ -31,14 +31,17 @@ from mypy.types import Instance, ProperType, TupleType, Type, get_proper_type
 
 from fetchplan.mypy import dtos, schema
 from fetchplan.mypy.codes import PLAN_FIELD, PLAN_PATH, PLAN_RELATION, PLAN_TYPE
+from fetchplan.plan.through import THROUGH, through_link
 
 PLAN = "fetchplan.plan.declare.Plan"
 ONE = "fetchplan.plan.declare.One"
 MANY = "fetchplan.plan.declare.Many"
+LOAD = "fetchplan.plan.declare.Load"
 # The dataclass fields of One and Many, in order: how positional arguments map to names.
 RELATION_PARAMETERS = {
     ONE: ("plan", "source"),
-    MANY: ("plan", "scalar", "source", "filter", "order_by", "limit"),
+    MANY: ("plan", "scalar", "source", "filter", "order_by", "limit", "distinct", "through_fields"),
+    LOAD: ("source", "scalar", "filter", "order_by", "limit", "distinct", "through_fields"),
 }
 
 
@@ -288,6 +291,11 @@ def check_relation(target: Target, name: str, annotation: Type, call: CallExpr) 
         return
     assert isinstance(call.callee, RefExpr)
     kind = "One" if call.callee.fullname == ONE else "Many"
+    if call.callee.fullname == LOAD:
+        resolved = load_kind(target, name, annotation, arguments, call)
+        if resolved is None:
+            return
+        kind = resolved
     source_node = arguments.get("source")
     if source_node is not None and not isinstance(source_node, StrExpr):
         return
@@ -314,6 +322,15 @@ def check_relation(target: Target, name: str, annotation: Type, call: CallExpr) 
         )
         return
     to_one = schema.is_to_one(field)
+    if (kind == "One") != to_one and call.callee.fullname == LOAD:
+        actual, shape = ("to-one", "X or X | None") if to_one else ("to-many", "tuple[X, ...]")
+        target.fail(
+            f"Load() fills {dto_field}, but {target.model_name}.{source} is a {actual} "
+            f"relation: type the field {shape}",
+            call,
+            PLAN_RELATION,
+        )
+        return
     if (kind == "One") != to_one:
         actual, use = ("to-one", "One") if to_one else ("to-many", "Many")
         target.fail(
@@ -324,6 +341,7 @@ def check_relation(target: Target, name: str, annotation: Type, call: CallExpr) 
         )
         return
     related = field.related_model
+    through: Through | None = None
     if kind == "One":
         if (field.null or not field.concrete) and not dtos.accepts_none(annotation):
             target.fail(
@@ -341,7 +359,10 @@ def check_relation(target: Target, name: str, annotation: Type, call: CallExpr) 
             )
             return
         holder = element
-        check_order_by(target, dto_field, related, arguments.get("order_by"))
+        through = through_checks(target, dto_field, source, arguments, call)
+        if through is None:
+            return
+        check_order_by(target, dto_field, related, arguments.get("order_by"), through.model)
         scalar = arguments.get("scalar")
         if isinstance(scalar, StrExpr):
             check_scalar(target, name, holder, related, scalar)
@@ -349,7 +370,34 @@ def check_relation(target: Target, name: str, annotation: Type, call: CallExpr) 
     if plan is not None:
         check_nested_plan(target, dto_field, kind, source, related, holder, plan)
     elif kind == "One" or "scalar" not in arguments:
-        check_inferred_plan(target, dto_field, kind, related, holder, call)
+        provided = through.fields if kind == "Many" and through is not None else {}
+        check_inferred_plan(target, dto_field, kind, related, holder, call, provided)
+
+
+TO_MANY_OPTIONS = ("scalar", "filter", "order_by", "limit", "distinct", "through_fields")
+
+
+def load_kind(
+    target: Target, name: str, annotation: Type, arguments: dict[str, Expression], call: CallExpr
+) -> str | None:
+    """Return the kind ``Load()`` takes from its field (``tuple[X, ...]``: Many, else One).
+
+    None, with an error, for a to-one field given options only a to-many relation takes.
+    """
+    if dtos.tuple_element(annotation) is not None:
+        return "Many"
+    options = [f"{option}=" for option in TO_MANY_OPTIONS if option in arguments]
+    if options:
+        given = ", ".join(options)
+        target.fail(
+            f"Load() fills {target.dto_name}.{name}, a to-one field (not tuple[X, ...]), but "
+            f"gives {given}, which only a to-many relation takes: remove {given}, or type the "
+            "field tuple[X, ...]",
+            call,
+            PLAN_RELATION,
+        )
+        return None
+    return "One"
 
 
 def check_many_path(
@@ -397,6 +445,13 @@ def check_many_path(
             call,
             PLAN_RELATION,
         )
+    if "through_fields" in arguments:
+        target.fail(
+            f"Many() fills {dto_field} through {source!r}: a relation over several hops has "
+            "no through model to read; remove through_fields=",
+            call,
+            PLAN_RELATION,
+        )
     check_order_by(target, dto_field, current, arguments.get("order_by"))
     scalar = arguments.get("scalar")
     if isinstance(scalar, StrExpr):
@@ -407,15 +462,33 @@ def check_many_path(
 
 
 def check_order_by(
-    target: Target, dto_field: str, related: Any, order_by: Expression | None
+    target: Target,
+    dto_field: str,
+    related: Any,
+    order_by: Expression | None,
+    through: Any = None,
 ) -> None:
-    """Check that ``Many(order_by=...)`` names fields of the related model."""
+    """Check that ``Many(order_by=...)`` names fields of the related model, or columns of
+    the through model as ``through__<column>`` (``through``: that model, when there is one).
+    """
     if not isinstance(order_by, (TupleExpr, ListExpr)):
         return
     for item in order_by.items:
         if not isinstance(item, StrExpr) or item.value == "?":
             continue
-        missing = schema.lookup_exists(related, item.value.removeprefix("-"))
+        bare = item.value.removeprefix("-")
+        if bare.startswith(THROUGH) and through is not None:
+            column = bare.removeprefix(THROUGH)
+            if isinstance(schema.resolve_path(through, column), str):
+                names = ", ".join(f"'{THROUGH}{f.name}'" for f in through._meta.concrete_fields)
+                target.fail(
+                    f"Many() filling {dto_field} orders by {item.value!r}, but the through "
+                    f"model {through.__name__} has no column {column!r}: name one of {names}",
+                    item,
+                    PLAN_PATH,
+                )
+            continue
+        missing = schema.lookup_exists(related, bare)
         if missing is not None:
             target.fail(
                 f"Many() filling {dto_field} orders {related.__name__} rows by {item.value!r}: "
@@ -445,7 +518,13 @@ def check_scalar(target: Target, name: str, element: Type, related: Any, scalar:
 
 
 def check_inferred_plan(
-    target: Target, dto_field: str, kind: str, related: Any, holder: Type, call: CallExpr
+    target: Target,
+    dto_field: str,
+    kind: str,
+    related: Any,
+    holder: Type,
+    call: CallExpr,
+    provided: dict[str, tuple[Expression, Any, str]] | None = None,
 ) -> None:
     """Check the plan inferred for ``One()`` / ``Many()`` given none: ``Plan(related, X)``."""
     candidates = dtos.dto_infos(holder)
@@ -465,7 +544,87 @@ def check_inferred_plan(
         return
     within = f"In the plan {kind}() infers for {dto_field} (Plan({related.__name__}, {dto.name})): "
     nested = Target(target.api, related, dto, fields, within=within)
-    check_every_field_has_source(nested, set(), set(), call)
+    for name, (node, through, column) in (provided or {}).items():
+        check_through_field(nested, name, node, through, column)
+    check_every_field_has_source(nested, set(provided or {}), set(), call)
+
+
+# -- through_fields= ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Through:
+    """What ``Many(through_fields=...)`` gives the plan it infers."""
+
+    model: Any
+    """The through model, or None when the relation reads none."""
+    fields: dict[str, tuple[Expression, Any, str]]
+    """Element DTO field -> (its node, the through model, the column it is read from)."""
+
+
+def through_checks(
+    target: Target,
+    dto_field: str,
+    source: str,
+    arguments: dict[str, Expression],
+    call: CallExpr,
+) -> Through | None:
+    """Check ``through_fields=`` and ``through__`` orderings of a ``Many``; None if broken.
+
+    They need a many-to-many relation with a through model of its own (the run-time rule,
+    ``fetchplan.plan.through_rules``).
+    """
+    fields = arguments.get("through_fields")
+    order_by = arguments.get("order_by")
+    ordered = isinstance(order_by, (TupleExpr, ListExpr)) and any(
+        isinstance(item, StrExpr) and item.value.removeprefix("-").startswith(THROUGH)
+        for item in order_by.items
+    )
+    if fields is None and not ordered:
+        return Through(None, {})
+    link = through_link(target.model, source)
+    if isinstance(link, str):
+        target.fail(
+            f"Many() fills {dto_field} with through columns, but {link}: remove "
+            "through_fields= and through__ orderings",
+            call,
+            PLAN_RELATION,
+        )
+        return None
+    model, _ = link
+    items, _ = literal_items(fields)
+    provided = {}
+    for name, (key, value) in items.items():
+        if isinstance(value, StrExpr):
+            provided[name] = (key, model, value.value)
+    return Through(model, provided)
+
+
+def check_through_field(
+    target: Target, name: str, node: Expression, through: Any, column: str
+) -> None:
+    """Check one ``through_fields=`` entry against the element DTO and the through model."""
+    annotation = target.fields.get(name)
+    if annotation is None:
+        target.fail(
+            f"{target.dto_name} has no field {name!r}: through_fields= keys name fields of "
+            f"the element DTO (add {name!r} to {target.dto_name}, or remove it here)",
+            node,
+            PLAN_FIELD,
+        )
+        return
+    resolved = schema.resolve_path(through, column)
+    if isinstance(resolved, str):
+        names = ", ".join(repr(f.name) for f in through._meta.concrete_fields)
+        target.fail(
+            f"{target.dto_name}.{name}: through_fields names {column!r}, which the through "
+            f"model {through.__name__} does not have: name one of {names}",
+            node,
+            PLAN_PATH,
+        )
+        return
+    what = f"through column {column!r}"
+    check_type(target, name, annotation, resolved.field, resolved.nullable, what, node)
 
 
 def check_nested_plan(

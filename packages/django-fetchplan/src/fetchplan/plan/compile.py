@@ -9,7 +9,8 @@ Both strategies run the same tree: the values strategy reads ``values()`` keys
 """
 
 import dataclasses
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -18,10 +19,11 @@ from django.db.models import ForeignObjectRel, ManyToManyField, Model
 from django.db.models.expressions import BaseExpression
 
 from fetchplan.dto import NotLoaded
-from fetchplan.plan.declare import Many, One, Plan
+from fetchplan.plan.declare import Load, Many, One, Plan
 from fetchplan.plan.dto_kinds import field_types
 from fetchplan.plan.inference import infer_relations
 from fetchplan.plan.paths import canonical_path, get_field, many_path, plan_error
+from fetchplan.plan.through import names_through, through_link, through_order
 from fetchplan.plan.type_rules import mentions_not_loaded
 
 ANNOTATION_PREFIX = "plan_"
@@ -46,6 +48,9 @@ class ManyEdge:
     """The child query's ``values_list()`` keys (the child's own, then the parent key)."""
     parent_index: int = -1
     scalar_index: int = -1
+    shared: bool = True
+    """One DTO per related row, shared by its parents (M2M); False when the rows carry
+    through-model columns, which differ per parent."""
 
 
 @dataclass(eq=False)
@@ -147,8 +152,16 @@ def lay_out(root: Node, extra_keys: Sequence[str]) -> dict[str, int]:
 
 
 def _compile(
-    plan: Plan[Any, Any], *, prefix: str, query_root: bool, unproven: Collection[Plan[Any, Any]]
+    plan: Plan[Any, Any],
+    *,
+    prefix: str,
+    query_root: bool,
+    unproven: Collection[Plan[Any, Any]],
+    provided: Mapping[str, str] | None = None,
 ) -> Node:
+    """Resolve ``plan`` at ``prefix``; ``provided`` maps DTO fields to paths the parent
+    relation gives (through-model columns), read as they are."""
+    provided = provided or {}
     infer_relations(plan)
     node = Node(plan=plan, model=plan.model, prefix=prefix, trusted=plan not in unproven)
     dto_fields = field_types(plan.dto)
@@ -161,10 +174,14 @@ def _compile(
     for name, annotation in dto_fields.items():
         relation = plan.relations.get(name)
         source = plan.fields.get(name)
-        if isinstance(relation, One):
+        if name in provided:
+            node.scalars.append((name, provided[name]))
+        elif isinstance(relation, One):
             _add_one(node, name, relation, unproven)
         elif isinstance(relation, Many):
             node.manys.append(_many_edge(plan, name, relation, unproven))
+        elif isinstance(relation, Load):  # the checks report it first (fetchplan.E006)
+            raise plan_error(plan, f"Load() fills {name!r} with options of a to-many relation")
         elif isinstance(source, BaseExpression):
             if not query_root:
                 raise plan_error(
@@ -222,6 +239,11 @@ def _many_edge(
         raise plan_error(plan, f"{source!r} is not a to-many relation; use One() or a field path")
     related = model_field.related_model
     assert isinstance(related, type)
+    provided: dict[str, str] = {}
+    if relation.through_fields or names_through(relation.order_by):
+        provided, order_by = _through(plan, relation, source)
+        relation = copy(relation)  # replace() would re-run the check that refuses plan=
+        object.__setattr__(relation, "order_by", order_by)
     if isinstance(model_field, ForeignObjectRel):
         parent_lookup = model_field.field.name
         accessor = model_field.get_accessor_name() or source
@@ -229,7 +251,7 @@ def _many_edge(
         assert isinstance(model_field, ManyToManyField)
         parent_lookup = model_field.related_query_name()
         accessor = model_field.name
-    return _edge(plan, name, relation, unproven, related, parent_lookup, accessor)
+    return _edge(plan, name, relation, unproven, related, parent_lookup, accessor, provided)
 
 
 def _edge(
@@ -240,9 +262,12 @@ def _edge(
     related: type[Model],
     parent_lookup: str,
     accessor: str,
+    provided: Mapping[str, str] | None = None,
 ) -> ManyEdge:
+    """Build the edge; ``provided`` maps element DTO fields to through-model lookups."""
     source = relation.source or name
     child: Node | None = None
+    provided = provided or {}
     if relation.plan is not None:
         if relation.plan.model is not related:
             raise plan_error(
@@ -250,7 +275,9 @@ def _edge(
                 f"Many({relation.plan.label}) fills {source!r}, which leads to "
                 f"{related.__name__}, not {relation.plan.model.__name__}",
             )
-        child = _compile(relation.plan, prefix="", query_root=True, unproven=unproven)
+        child = _compile(
+            relation.plan, prefix="", query_root=True, unproven=unproven, provided=provided
+        )
     else:
         assert relation.scalar is not None
         relation = replace(relation, scalar=canonical_path(related, relation.scalar, plan))
@@ -266,6 +293,7 @@ def _edge(
         order_by=order,
         child=child,
         scalar=relation.scalar,
+        shared=not provided,
     )
     parent_key = f"{parent_lookup}__pk"
     if child is not None:
@@ -277,6 +305,22 @@ def _edge(
         edge.scalar_index = index[relation.scalar or "pk"]
     edge.parent_index = index[parent_key]
     return edge
+
+
+def _through(
+    plan: Plan[Any, Any], relation: Many, source: str
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Return ``relation``'s through fields and ``order_by`` spelt as lookups from the
+    related model (``role`` -> ``membership__role``)."""
+    link = through_link(plan.model, source)
+    if isinstance(link, str):  # the checks report it first (fetchplan.E006)
+        raise plan_error(plan, f"Many(through_fields=...) on {source!r}: {link}")
+    through, lookup = link
+    fields = {
+        name: f"{lookup}__{canonical_path(through, column, plan)}"
+        for name, column in relation.through_fields.items()
+    }
+    return fields, through_order(relation.order_by, lookup)
 
 
 def _is_relation(model: type[Model], name: str) -> bool:

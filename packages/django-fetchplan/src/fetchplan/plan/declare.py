@@ -39,6 +39,8 @@ from fetchplan.plan.errors import (
     BAD_ORDER_BY,
     BAD_RELATION,
     BAD_STRATEGY,
+    BAD_THROUGH_FIELDS,
+    THROUGH_NEEDS_INFERENCE,
     PlanError,
 )
 
@@ -92,6 +94,10 @@ class Many:
     distinct: bool = False
     """Drop repeated child rows in SQL (``SELECT DISTINCT``): for a ``source`` path over
     several hops (``source="tracks__genre"``), where one related row is reached many times."""
+    through_fields: Mapping[str, str] = field(default_factory=dict, hash=False)
+    """Fields of the element DTO read from the M2M's through model: ``{"role": "role"}`` puts
+    each membership's ``role`` next to the member (:mod:`fetchplan.plan.through`). ``order_by``
+    may then name through columns as ``"through__role"``. Values strategy only."""
 
     def __post_init__(self) -> None:
         if self.plan is not None and self.scalar is not None:
@@ -107,6 +113,14 @@ class Many:
         ):
             raise PlanError(BAD_ORDER_BY.format(order_by=order_by))
         object.__setattr__(self, "order_by", tuple(order_by))  # a list would make Many unhashable
+        through: object = self.through_fields
+        if not isinstance(through, Mapping) or not all(
+            isinstance(key, str) and isinstance(value, str) for key, value in through.items()
+        ):
+            raise PlanError(BAD_THROUGH_FIELDS.format(got=through))
+        if through and (self.plan is not None or self.scalar is not None):
+            raise PlanError(THROUGH_NEEDS_INFERENCE.format(fields=dict(through)))
+        object.__setattr__(self, "through_fields", dict(through))
         condition: object = self.filter
         if condition is not None and not (
             isinstance(condition, Q) or getattr(condition, "conditional", False) is True
@@ -114,7 +128,58 @@ class Many:
             raise PlanError(BAD_FILTER.format(got=type(condition).__name__))
 
 
-Relation = One | Many
+@dataclass(frozen=True)
+class Load:
+    """Load a relation whose kind follows the DTO field: say it once.
+
+    ``tuple[X, ...]`` is to-many (a :class:`Many` with these options), anything else
+    (``X``, ``X | None``, ``X | NotLoaded``) is to-one (a :class:`One`); the nested plan is
+    inferred as for ``One()`` / ``Many()`` without one. ``relations={"author": Load(),
+    "reviews": Load(order_by=("-created",), limit=5)}``. The options of a to-many relation
+    (``scalar``, ``filter``, ``order_by``, ``limit``, ``distinct``, ``through_fields``) on a
+    to-one field are an error (``fetchplan.E006``, mypy ``plan-relation``). Resolved when the
+    plan is first checked or compiled (:mod:`fetchplan.plan.inference`).
+    """
+
+    source: str | None = None
+    scalar: str | None = None
+    filter: Q | None = None
+    order_by: tuple[str, ...] = ()
+    limit: int | None = None
+    distinct: bool = False
+    through_fields: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        as_many = self.as_many()  # the same argument checks as Many()
+        object.__setattr__(self, "order_by", as_many.order_by)
+        object.__setattr__(self, "through_fields", as_many.through_fields)
+
+    def as_many(self) -> Many:
+        """Return this relation as a ``Many`` with the same options."""
+        return Many(
+            scalar=self.scalar,
+            source=self.source,
+            filter=self.filter,
+            order_by=self.order_by,
+            limit=self.limit,
+            distinct=self.distinct,
+            through_fields=self.through_fields,
+        )
+
+    def to_many_options(self) -> list[str]:
+        """Return the options given that only a to-many relation takes (``limit=``, ...)."""
+        given = {
+            "scalar": self.scalar is not None,
+            "filter": self.filter is not None,
+            "order_by": bool(self.order_by),
+            "limit": self.limit is not None,
+            "distinct": self.distinct,
+            "through_fields": bool(self.through_fields),
+        }
+        return [f"{name}=" for name, present in given.items() if present]
+
+
+Relation = One | Many | Load
 
 StrategyName = Strategy | Literal["values", "instances"]
 """A strategy as the enum or its value: ``Strategy.INSTANCES`` or ``"instances"``."""

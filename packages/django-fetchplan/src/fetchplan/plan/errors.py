@@ -23,6 +23,14 @@ BAD_MAPPING = (
     "Plan({argument}=...) takes a mapping of DTO field names, got {got}: "
     "write {argument}={{'field': ...}}."
 )
+BAD_THROUGH_FIELDS = (
+    "Many(through_fields=...) maps DTO field names to through-model columns, got {got!r}: "
+    "write through_fields={{'position': 'position'}}."
+)
+THROUGH_NEEDS_INFERENCE = (
+    "Many(through_fields={fields!r}) takes neither plan= nor scalar=: the nested plan is "
+    "inferred from the field's tuple[X, ...] (X holds the through fields), so leave it out."
+)
 BAD_STRATEGY = "Plan(strategy=...) must be one of {choices}, got {got!r}."
 PLAN_REJECTED = (
     "Plan {plan} cannot run: the checks `manage.py check` runs found {count} problem(s).\n"

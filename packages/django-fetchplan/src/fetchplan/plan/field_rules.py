@@ -160,3 +160,10 @@ def _compare(
             "Change the DTO field's type (X | None when the source can be NULL, "
             "or Coalesce(..., default) around an expression) or its source.",
         )
+
+
+def check_through_column(scope: Scope, name: str, annotation: Any, through: Any, path: str) -> None:
+    """Check a field of ``scope``'s DTO filled from column ``path`` of an M2M through model."""
+    column = resolve_path(through, path, scope.plan)
+    nullable = path_is_nullable(through, path, scope.plan)
+    _compare(scope, name, annotation, python_type(column), nullable, f"through column {path!r}")

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 
-from fetchplan.plan.declare import Many, One, Plan, Relation
+from fetchplan.plan.declare import Load, Many, One, Plan, Relation
 from fetchplan.plan.dto_kinds import field_types, is_dto_class
 from fetchplan.plan.paths import many_path
 from fetchplan.plan.type_rules import dto_types, tuple_element
@@ -45,7 +45,24 @@ def needs_inference(relation: object) -> bool:
     return isinstance(relation, Many) and relation.plan is None and relation.scalar is None
 
 
+def resolve_kind(annotation: Any, relation: Load) -> One | Many | Load:
+    """Return ``Load(...)`` as the ``Many`` or ``One`` its DTO field's annotation says.
+
+    ``tuple[X, ...]`` (optionally ``| NotLoaded``) is to-many; any other annotation to-one. A
+    to-one field with to-many options stays a ``Load`` for the checks to report.
+    """
+    if annotation is not None and tuple_element(annotation) is not None:
+        return relation.as_many()
+    if relation.to_many_options():
+        return relation
+    return One(source=relation.source)
+
+
 def _inferred(plan: Plan[Any, Any], name: str, relation: Relation) -> Relation:
+    if isinstance(relation, Load):
+        relation = resolve_kind(field_types(plan.dto).get(name), relation)
+        if isinstance(relation, Load):
+            return relation
     if not needs_inference(relation):
         return relation
     annotation = field_types(plan.dto).get(name)
@@ -70,7 +87,7 @@ def _inferred(plan: Plan[Any, Any], name: str, relation: Relation) -> Relation:
         INFERRING.reset(token)
     if isinstance(relation, One):
         return One(nested, source=relation.source)
-    return Many(
+    inferred = Many(
         nested,
         source=relation.source,
         filter=relation.filter,
@@ -78,6 +95,10 @@ def _inferred(plan: Plan[Any, Any], name: str, relation: Relation) -> Relation:
         limit=relation.limit,
         distinct=relation.distinct,
     )
+    # Set past the check that refuses a given plan with through_fields: this plan is the one
+    # inference made for them (its DTO's through fields are left to the relation).
+    object.__setattr__(inferred, "through_fields", relation.through_fields)
+    return inferred
 
 
 def _related_model(model: Any, source: str) -> Any:

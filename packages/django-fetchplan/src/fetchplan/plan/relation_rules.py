@@ -16,6 +16,8 @@ from fetchplan.plan.field_rules import check_scalar
 from fetchplan.plan.findings import Scope
 from fetchplan.plan.inference import needs_inference
 from fetchplan.plan.paths import many_path, resolve_path
+from fetchplan.plan.through import names_through, through_link, through_order
+from fetchplan.plan.through_rules import check_through
 from fetchplan.plan.type_rules import dto_types, tuple_element, union_args
 
 
@@ -51,6 +53,8 @@ def check_relation(scope: Scope, name: str, annotation: Any, relation: One | Man
             )
         return True
     related = model_field.related_model
+    if not check_through(scope, name, relation, source):
+        return False
     return _check_many_rows(scope, name, annotation, relation, related)
 
 
@@ -71,6 +75,8 @@ def _check_many_path(
         )
     elif relation.limit is not None:
         problem = f"Many(source={source!r}) over several hops takes no limit=."
+    elif relation.through_fields or names_through(relation.order_by):
+        problem = f"Many(source={source!r}) over several hops has no through model to read."
     elif plan.strategy is Strategy.INSTANCES:
         problem = f"Many(source={source!r}) over several hops needs the values strategy."
     elif tuple_element(annotation) is None:
@@ -111,11 +117,15 @@ def _check_many_query(scope: Scope, name: str, relation: Many, related: type[Mod
     try:
         if relation.filter is not None:
             queryset = queryset.filter(relation.filter)
-        queryset = queryset.order_by(*relation.order_by)
+        order_by = relation.order_by
+        if names_through(order_by):  # checked by check_through; spelt as Django reads them
+            link = through_link(scope.plan.model, relation.source or name)
+            order_by = through_order(order_by, link[1]) if not isinstance(link, str) else ()
+        queryset = queryset.order_by(*order_by)
         # order_by() leaves a bad name after a relation ('author__nmae') to the compiler;
         # resolving each name as F() does not. "?" (random) is no column, and a per-parent
         # limit cannot use it (its window orders by columns).
-        names = [name.removeprefix("-") for name in relation.order_by]
+        names = [name.removeprefix("-") for name in order_by]
         if relation.limit is None:
             names = [name for name in names if name != "?"]
         queryset.alias(**{f"plan_check_{i}": F(name) for i, name in enumerate(names)})

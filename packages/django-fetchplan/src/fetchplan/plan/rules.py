@@ -5,13 +5,14 @@ validation use, so the two can never disagree. A rule that finds a problem recor
 message naming the plan and its declaration site; nothing here raises on a bad plan.
 """
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import F, Model
 from django.db.models.expressions import BaseExpression
 
-from fetchplan.plan.check_ids import BAD_SOURCE, NOT_A_DTO, UNKNOWN_FIELD
-from fetchplan.plan.declare import Many, One, Plan
+from fetchplan.plan.check_ids import BAD_SOURCE, NOT_A_DTO, UNKNOWN_FIELD, WRONG_RELATION
+from fetchplan.plan.declare import Load, Many, One, Plan
 from fetchplan.plan.dto_kinds import field_types, is_dto_class
 from fetchplan.plan.field_rules import check_column, check_expression
 from fetchplan.plan.findings import Findings, Scope
@@ -32,7 +33,9 @@ def inspect_plan(plan: Plan[Any, Any], *, nested: bool = False) -> Findings:
     return findings
 
 
-def _inspect(scope: Scope, *, nested: bool) -> None:
+def _inspect(scope: Scope, *, nested: bool, provided: Collection[str] = ()) -> None:
+    """Check ``scope``'s plan; ``provided`` are DTO fields its parent relation fills
+    (through-model columns, checked with that relation)."""
     if not _check_classes(scope):
         return  # nothing else can be read from a plan of something else than a model / DTO
     plan = scope.plan
@@ -40,14 +43,23 @@ def _inspect(scope: Scope, *, nested: bool) -> None:
     dto_fields = field_types(plan.dto)
     broken = _check_declaration(scope, dto_fields)
     for name, annotation in dto_fields.items():
-        if name in broken:
+        if name in broken or name in provided:
             continue
         relation = plan.relations.get(name)
         source = plan.fields.get(name)
-        if relation is not None:
+        if isinstance(relation, Load):  # a to-one field given to-many options
+            options = ", ".join(relation.to_many_options())
+            scope.error(
+                WRONG_RELATION,
+                f"Load() fills {scope.dto_name}.{name}, a to-one field (not tuple[X, ...]), "
+                f"but gives {options}, which only a to-many relation takes.",
+                f"Remove {options}, or type the field tuple[X, ...] if the relation is to-many.",
+            )
+        elif relation is not None:
             if check_relation(scope, name, annotation, relation) and relation.plan is not None:
                 child = Scope(relation.plan, scope.findings)
-                _inspect(child, nested=isinstance(relation, One))
+                through = relation.through_fields if isinstance(relation, Many) else {}
+                _inspect(child, nested=isinstance(relation, One), provided=list(through))
         elif isinstance(source, BaseExpression):
             check_expression(scope, name, annotation, source, nested=nested)
         else:
@@ -118,11 +130,11 @@ def _check_declaration(scope: Scope, dto_fields: dict[str, Any]) -> set[str]:
 
 
 def _relation_problem(relation: object) -> str | None:
-    if not isinstance(relation, (One, Many)):
-        return f"is {relation!r}, not One(...) or Many(...)"
+    if not isinstance(relation, (One, Many, Load)):
+        return f"is {relation!r}, not One(...), Many(...) or Load(...)"
     # Typed as object: the point is to catch what the annotations promise cannot happen.
-    nested: object = relation.plan
-    scalar: object = relation.scalar if isinstance(relation, Many) else None
+    nested: object = None if isinstance(relation, Load) else relation.plan
+    scalar: object = None if isinstance(relation, One) else relation.scalar
     source: object = relation.source
     if nested is not None and not isinstance(nested, Plan):
         return f"holds {nested!r} where a Plan belongs"

@@ -108,7 +108,10 @@ def _load_edge(
         # A subquery-selected level passes its own queryset on, so the level below it
         # selects its parents by subquery too; an id-list level passes ids.
         source = None if isinstance(batch, Sequence) else children
-        dtos = _build_shared(edge.child, rows, using, identity, source)
+        if edge.shared:
+            dtos = _build_shared(edge.child, rows, using, identity, source)
+        else:  # through-model columns differ per parent: one DTO per row
+            dtos = build_rows(edge.child, rows, using, identity, source)
         _group(grouped, map(parent_of, rows), dtos)
     return grouped
 

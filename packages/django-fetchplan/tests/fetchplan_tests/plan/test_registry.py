@@ -95,7 +95,9 @@ def test_plans_declared_at_import_time_are_registered(probe: ModuleType) -> None
     assert is_registered(probe.Holder.IN_CLASS)
     assert probe.DERIVED.declared_at.endswith(f"{MODULE}.py:{line_of('DERIVED =')}")
     assert is_registered(plans.NOVEL)
-    novels = plans.WRITER_CARD.relations["novels"].plan
+    relation = plans.WRITER_CARD.relations["novels"]
+    assert isinstance(relation, Many)
+    novels = relation.plan
     assert novels is not None
     assert is_registered(novels)  # derived with with_relations() in a module body
 

@@ -75,6 +75,185 @@ SNIPPETS = {
             relations={"labels": Many(scalar="name", source="novels__labels", distinct=True)},
         )
     """,
+    "through_fields_and_through_orderings_pass": """
+        from fetchplan_tests.testapp.models import Club
+
+        class Member(DTO):
+            id: int
+            name: str
+            role: str
+
+        class Members(DTO):
+            id: int
+            members: tuple[Member, ...]
+
+        MEMBERS = Plan(
+            Club,
+            Members,
+            relations={
+                "members": Many(
+                    through_fields={"role": "role"}, order_by=("-through__role", "name")
+                )
+            },
+        )
+    """,
+    "through_field_not_on_the_element_dto": """
+        from fetchplan_tests.testapp.models import Club
+
+        class Members(DTO):
+            id: int
+            members: tuple[WriterRef, ...]
+
+        BAD = Plan(
+            Club,
+            Members,
+            relations={"members": Many(through_fields={"role": "role"})},  # E: plan-field
+        )
+    """,
+    "through_column_that_does_not_exist": """
+        from fetchplan_tests.testapp.models import Club
+
+        class Member(DTO):
+            id: int
+            role: str
+
+        class Members(DTO):
+            id: int
+            members: tuple[Member, ...]
+
+        BAD = Plan(
+            Club,
+            Members,
+            relations={"members": Many(through_fields={"role": "rloe"})},  # E: plan-path
+        )
+    """,
+    "through_column_of_another_type": """
+        from fetchplan_tests.testapp.models import Club
+
+        class Member(DTO):
+            id: int
+            role: int
+
+        class Members(DTO):
+            id: int
+            members: tuple[Member, ...]
+
+        BAD = Plan(
+            Club,
+            Members,
+            relations={"members": Many(through_fields={"role": "role"})},  # E: plan-type
+        )
+    """,
+    "through_ordering_misspelt": """
+        from fetchplan_tests.testapp.models import Club
+
+        class Members(DTO):
+            id: int
+            members: tuple[WriterRef, ...]
+
+        BAD = Plan(
+            Club,
+            Members,
+            relations={"members": Many(order_by=("through__rloe",))},  # E: plan-path
+        )
+    """,
+    "through_columns_of_a_relation_without_a_through_model": """
+        class Row(DTO):
+            id: int
+            name: str
+
+        class Dto(DTO):
+            id: int
+            labels: tuple[Row, ...]
+
+        BAD = Plan(
+            Novel,
+            Dto,
+            relations={"labels": Many(order_by=("through__id",))},  # E: plan-relation
+        )
+    """,
+    "through_fields_over_several_hops": """
+        class Row(DTO):
+            id: int
+            name: str
+
+        class Dto(DTO):
+            id: int
+            labels: tuple[Row, ...]
+
+        BAD = Plan(
+            Writer,
+            Dto,
+            relations={
+                "labels": Many(  # E: plan-relation
+                    source="novels__labels", through_fields={"name": "name"}
+                )
+            },
+        )
+    """,
+    "load_takes_its_kind_from_the_field": """
+        from fetchplan import Load
+
+        class Card(DTO):
+            id: int
+            writer: WriterRef
+            chapters: tuple[ChapterDTO, ...]
+            labels: tuple[str, ...] | NotLoaded
+
+        CARD = Plan(
+            Novel,
+            Card,
+            relations={
+                "writer": Load(),
+                "chapters": Load(order_by=("-number",), limit=2),
+                "labels": Load(scalar="name", order_by=("name",)),
+            },
+        )
+    """,
+    "load_with_to_many_options_on_a_to_one_field": """
+        from fetchplan import Load
+
+        class Dto(DTO):
+            id: int
+            writer: WriterRef
+
+        BAD = Plan(
+            Novel,
+            Dto,
+            relations={"writer": Load(order_by=("name",), limit=1)},  # E: plan-relation
+        )
+    """,
+    "load_into_a_tuple_over_a_to_one_relation": """
+        from fetchplan import Load
+
+        class Dto(DTO):
+            id: int
+            writer: tuple[WriterRef, ...]
+
+        BAD = Plan(Novel, Dto, relations={"writer": Load()})  # E: plan-relation
+    """,
+    "load_into_a_single_dto_over_a_to_many_relation": """
+        from fetchplan import Load
+
+        class Dto(DTO):
+            id: int
+            chapters: ChapterDTO | None
+
+        BAD = Plan(Novel, Dto, relations={"chapters": Load()})  # E: plan-relation
+    """,
+    "load_order_by_is_checked": """
+        from fetchplan import Load
+
+        class Dto(DTO):
+            id: int
+            chapters: tuple[ChapterDTO, ...]
+
+        BAD = Plan(
+            Novel,
+            Dto,
+            relations={"chapters": Load(order_by=("nmuber",))},  # E: plan-path
+        )
+    """,
     "what_the_plugin_cannot_know_passes": """
         class Loose(DTO):
             id: int
@@ -399,6 +578,52 @@ MESSAGES = {
     "limit_over_several_hops": [
         "Many() fills Dto.tags through 'novels__labels': a relation over several hops takes no "
         "limit= (filter= and order_by= work)"
+    ],
+    "through_field_not_on_the_element_dto": [
+        "In the plan Many() infers for Members.members (Plan(Writer, WriterRef)): WriterRef has "
+        "no field 'role': through_fields= keys name fields of the element DTO (add 'role' to "
+        "WriterRef, or remove it here)"
+    ],
+    "through_column_that_does_not_exist": [
+        "In the plan Many() infers for Members.members (Plan(Writer, Member)): Member.role: "
+        "through_fields names 'rloe', which the through model Membership does not have: name "
+        "one of 'id', 'club', 'writer', 'role'"
+    ],
+    "through_column_of_another_type": [
+        "In the plan Many() infers for Members.members (Plan(Writer, Member)): Member.role: "
+        'through column \'role\' holds "str", the field is "int". Change the field\'s type '
+        "(X | None when the source can be NULL) or its source"
+    ],
+    "through_ordering_misspelt": [
+        "Many() filling Members.members orders by 'through__rloe', but the through model "
+        "Membership has no column 'rloe': name one of 'through__id', 'through__club', "
+        "'through__writer', 'through__role'"
+    ],
+    "through_columns_of_a_relation_without_a_through_model": [
+        "Many() fills Dto.labels with through columns, but 'labels' has no through model of its "
+        "own (Django's auto-created table holds no other column): remove through_fields= and "
+        "through__ orderings"
+    ],
+    "through_fields_over_several_hops": [
+        "Many() fills Dto.labels through 'novels__labels': a relation over several hops has no "
+        "through model to read; remove through_fields="
+    ],
+    "load_with_to_many_options_on_a_to_one_field": [
+        "Load() fills Dto.writer, a to-one field (not tuple[X, ...]), but gives order_by=, "
+        "limit=, which only a to-many relation takes: remove order_by=, limit=, or type the "
+        "field tuple[X, ...]"
+    ],
+    "load_into_a_tuple_over_a_to_one_relation": [
+        "Load() fills Dto.writer, but Novel.writer is a to-one relation: type the field X or "
+        "X | None"
+    ],
+    "load_into_a_single_dto_over_a_to_many_relation": [
+        "Load() fills Dto.chapters, but Novel.chapters is a to-many relation: type the field "
+        "tuple[X, ...]"
+    ],
+    "load_order_by_is_checked": [
+        "Many() filling Dto.chapters orders Chapter rows by 'nmuber': Chapter has no field or "
+        "relation 'nmuber'. Name fields of Chapter in order_by="
     ],
     "with_relations_is_checked": [
         "One() fills NovelDTO.chapters, but Novel.chapters is a to-many relation: use Many()"
