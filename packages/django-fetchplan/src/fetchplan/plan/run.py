@@ -22,7 +22,7 @@ from fetchplan.plan import compiled_sql
 from fetchplan.plan.declare import Plan, Strategy
 from fetchplan.plan.errors import BAD_CHUNK_SIZE, MultipleFound, NotFound
 from fetchplan.plan.instances_strategy import build_instances, prepare
-from fetchplan.plan.keyset import keyset_chunks, keyset_order
+from fetchplan.plan.keyset import Key, keyset_chunks, keyset_order
 from fetchplan.plan.querysets import root_values
 from fetchplan.plan.values_strategy import Identity, build_rows
 from fetchplan.routing import read_alias
@@ -120,23 +120,26 @@ def stream[M: Model, D: BaseModel | tuple[Any, ...]](
     Root rows come from a database cursor ``chunk_size`` at a time (server-side on
     PostgreSQL); each chunk loads its to-many data with ``plan.budget() - 1`` queries. DTO
     identity holds within a chunk. On MySQL/MariaDB, which buffer whole results, a queryset
-    ordered by primary key (or not ordered) is read in keyset chunks, one query per chunk
-    (``keyset``).
+    ordered by non-null columns of its model (or not ordered) is read in keyset chunks, one
+    query per chunk, the primary key breaking ties (``keyset``).
     """
     if chunk_size < 1:
         raise ValueError(BAD_CHUNK_SIZE.format(chunk_size=chunk_size))
     queryset = _using(queryset, using)
     node = plan.compiled()
-    descending = keyset_order(queryset)
+    key = keyset_order(queryset)
     if plan.strategy is Strategy.VALUES:
         values = root_values(node, queryset)
         row_chunks: Iterable[Sequence[tuple[Any, ...]]]
-        if descending is None:
+        if key is None:
             row_chunks = batched(values.iterator(chunk_size=chunk_size), chunk_size)
         else:
-            pk_index = node.pk_index
+            values, positions = _with_key_columns(values, node.keys, key)
             row_chunks = keyset_chunks(
-                values, chunk_size=chunk_size, descending=descending, pk_of=lambda r: r[pk_index]
+                values,
+                chunk_size=chunk_size,
+                key=key,
+                key_of=lambda row: [row[position] for position in positions],
             )
         for chunk in row_chunks:
             with paused_gc():
@@ -145,16 +148,35 @@ def stream[M: Model, D: BaseModel | tuple[Any, ...]](
         return
     prepared = prepare(node, queryset)
     object_chunks: Iterable[Sequence[Any]]
-    if descending is None:
+    if key is None:
         object_chunks = batched(prepared.iterator(chunk_size=chunk_size), chunk_size)
     else:
+        names = [name for name, _ in key]
         object_chunks = keyset_chunks(
-            prepared, chunk_size=chunk_size, descending=descending, pk_of=lambda o: o.pk
+            prepared,
+            chunk_size=chunk_size,
+            key=key,
+            key_of=lambda obj: [getattr(obj, name) for name in names],
         )
     for object_chunk in object_chunks:
         with paused_gc():
             dtos = build_instances(node, object_chunk, Identity())
         yield from dtos
+
+
+def _with_key_columns(
+    values: QuerySet[Any, tuple[Any, ...]], keys: Sequence[str], key: Key
+) -> tuple[QuerySet[Any, tuple[Any, ...]], list[int]]:
+    """Return ``values`` selecting ``key``'s columns too (after the row's), and their positions.
+
+    The row builders read a row by position, so columns added at the end change nothing.
+    """
+    names = [name for name, _ in key]
+    extra = [name for name in names if name not in keys]
+    selected = [*keys, *extra]
+    if extra:
+        values = values.values_list(*selected)
+    return values, [selected.index(name) for name in names]
 
 
 def count(queryset: QuerySet[Any], *, using: str | None = None) -> int:
