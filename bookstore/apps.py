@@ -1,6 +1,9 @@
 """App configuration for the bookstore."""
 
+from typing import override
+
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class BookstoreConfig(AppConfig):
@@ -8,3 +11,10 @@ class BookstoreConfig(AppConfig):
 
     name = "bookstore"
     default_auto_field = "django.db.models.BigAutoField"
+
+    @override
+    def ready(self) -> None:
+        """Give each new MariaDB connection the site's statement limit (bookstore.db_session)."""
+        from bookstore.db_session import set_session_limits
+
+        connection_created.connect(set_session_limits, dispatch_uid="bookstore.db_session")

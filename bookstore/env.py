@@ -15,6 +15,7 @@ __all__ = [
     "BAD_DATABASE_URL",
     "INVALID_INTEGER",
     "MISSING_SECRET_KEY",
+    "STATEMENT_TIMEOUT_KEY",
     "TOO_LARGE_INTEGER",
     "database_config",
     "env_flag",
@@ -36,6 +37,11 @@ INVALID_INTEGER = (
 )
 TOO_LARGE_INTEGER = "The environment variable {name} must be at most {high}, not {value}."
 BAD_DATABASE_URL = "DATABASE_URL is not a database URL dj-database-url understands: {reason}"
+
+
+# The key of a DATABASES entry holding DATABASE_STATEMENT_TIMEOUT for MariaDB (seconds), which
+# bookstore.db_session sets as max_statement_time on each new connection.
+STATEMENT_TIMEOUT_KEY = "MARIADB_MAX_STATEMENT_TIME"
 
 
 def env_flag(name: str, *, default: bool = False) -> bool:
@@ -93,10 +99,12 @@ def database_config(
     failing that request.
 
     PostgreSQL connections get ``statement_timeout`` (seconds; 0 turns it off) as a server
-    option, so one slow query cannot hold a worker and a connection for ever. An SQLite file
-    gets ``IMMEDIATE`` transactions (a transaction takes the write lock when it starts, so two
-    writers queue instead of both reading and then failing to upgrade) and waits up to
-    ``sqlite_busy_timeout`` seconds for a lock before "database is locked".
+    option, so one slow query cannot hold a worker and a connection for ever; MariaDB ones get
+    it as ``max_statement_time`` from ``bookstore.db_session`` (the entry's
+    ``STATEMENT_TIMEOUT_KEY``). An SQLite file gets ``IMMEDIATE`` transactions (a transaction
+    takes the write lock when it starts, so two writers queue instead of both reading and then
+    failing to upgrade) and waits up to ``sqlite_busy_timeout`` seconds for a lock before
+    "database is locked".
 
     ``pool_size`` > 0 on PostgreSQL turns on psycopg's connection pool (Django's
     ``OPTIONS["pool"]``): up to that many connections per process, each checked when it is
@@ -114,6 +122,8 @@ def database_config(
         options["options"] = f"-c statement_timeout={statement_timeout * 1000}"
     if config["ENGINE"] == "django.db.backends.mysql":
         options.setdefault("charset", "utf8mb4")  # all of Unicode (MySQL's utf8 is 3 bytes)
+        if statement_timeout > 0:  # MariaDB's max_statement_time, set by bookstore.db_session
+            config[STATEMENT_TIMEOUT_KEY] = statement_timeout
     if config["ENGINE"] == "django.db.backends.postgresql" and pool_size > 0:
         from psycopg_pool import ConnectionPool
 

@@ -7,7 +7,8 @@
   too many fields, and the 500 of a bug (logged with its traceback, never shown). An API
   client then parses every answer the same way; ninja's own errors are JSON already.
 - Everywhere, a database that is busy (SQLite: a writer still held the lock when the busy
-  timeout ran out), a statement cut off by PostgreSQL's ``statement_timeout``, or a connection
+  timeout ran out), a statement cut off by PostgreSQL's ``statement_timeout`` or MariaDB's
+  ``max_statement_time``, or a connection
   to the database that was lost or could not be made is a 503 with ``Retry-After``: the
   request may be retried, which a 500 does not say.
 
@@ -70,6 +71,8 @@ CLIENT_ERRORS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation, Mul
 # shutting the backend down (57P01 pg_terminate_backend or a fast shutdown, 57P02 a crash,
 # 57P03 not accepting connections yet).
 LOST_CONNECTION_STATES = ("57P01", "57P02", "57P03")
+# MariaDB's ER_STATEMENT_TIMEOUT: "Query execution was interrupted (max_statement_time exceeded)".
+MARIADB_TIMED_OUT = 1969
 
 
 def connection_lost(error: BaseException) -> bool:
@@ -96,7 +99,9 @@ def database_refusal(error: BaseException) -> str | None:
 
     SQLite reports a lock it could not get within the busy timeout as "database is locked"
     (or "database table is locked" in shared-cache memory databases); psycopg's
-    ``QueryCanceled`` (SQLSTATE 57014) is PostgreSQL's ``statement_timeout``; a lost
+    ``QueryCanceled`` (SQLSTATE 57014) is PostgreSQL's ``statement_timeout``, MariaDB's error
+    1969 its ``max_statement_time`` (only that code: 1317, a query killed by hand, is not a
+    timeout); a lost
     connection is ``connection_lost``. Returns None for any other error.
     """
     if connection_lost(error):
@@ -104,11 +109,18 @@ def database_refusal(error: BaseException) -> str | None:
     if not isinstance(error, OperationalError):
         return None
     cause = error.__cause__
-    if getattr(cause, "sqlstate", None) == "57014":
+    if getattr(cause, "sqlstate", None) == "57014" or _mariadb_code(cause) == MARIADB_TIMED_OUT:
         return DATABASE_TOO_SLOW
     if "locked" in str(error) or "database is busy" in str(error):
         return DATABASE_BUSY
     return None
+
+
+def _mariadb_code(cause: BaseException | None) -> object:
+    """Return the error number of a ``mysqlclient`` error (its first argument), else None."""
+    if cause is None or not type(cause).__module__.startswith("MySQLdb") or not cause.args:
+        return None
+    return cause.args[0]
 
 
 def _is_api(request: HttpRequest) -> bool:

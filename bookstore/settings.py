@@ -18,7 +18,7 @@ Everything that differs between machines comes from the environment:
   ``make load`` sets it to count queries per request.
 - ``DATABASE_POOL_SIZE`` (0, off): psycopg's connection pool, that many connections per process.
 - ``DATABASE_REPLICA_URLS``: read replicas of ``DATABASE_URL`` (comma-separated); none by default.
-- ``CONN_MAX_AGE`` (0), ``DATABASE_STATEMENT_TIMEOUT`` (PostgreSQL, 5 s; 0 is off),
+- ``CONN_MAX_AGE`` (0), ``DATABASE_STATEMENT_TIMEOUT`` (PostgreSQL, MariaDB; 5 s; 0 is off),
   ``SQLITE_BUSY_TIMEOUT`` (10 s): the database connection (``bookstore/env.py``).
 - ``BOOKSTORE_EXPORTS_PER_MINUTE`` (6), ``BOOKSTORE_AUTH_FAILURES_PER_MINUTE`` (20): rate
   limits per client address (``bookstore/throttle.py``); 0 is no limit.

@@ -22,6 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Cast
 from fetchplan import (
     Load,
     Plan,
@@ -47,7 +48,6 @@ from dtos.books import (
     BookSummary,
 )
 from repos.cursors import Cursor, InvalidCursor, decode_cursor, encode_cursor
-from repos.expressions import FloatCast
 from repos.ratings import AVERAGE_PLACES
 
 RECENT_BOOK = Plan(
@@ -67,7 +67,7 @@ BOOK_ROW = Plan(
         "review_count": "rating_count",
         "average_rating": Case(
             When(rating_count=0, then=Value(None)),
-            default=FloatCast("rating_sum") / F("rating_count"),
+            default=Cast("rating_sum", FloatField()) / F("rating_count"),
             output_field=FloatField(),
         ),
     },
@@ -79,7 +79,7 @@ BOOK_DETAIL = Plan(
     BookDetail,
     fields={
         "review_count": Count("reviews"),
-        "average_rating": Avg(FloatCast("reviews__rating")),
+        "average_rating": Avg("reviews__rating"),
         **{f"stars_{n}": Count("reviews", filter=Q(reviews__rating=n)) for n in range(1, 6)},
         "on_hand": "stock__on_hand",
     },

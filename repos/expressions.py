@@ -17,6 +17,10 @@ class FloatCast(Cast):
     of it keeps 4 to 5 places (``47 / 13`` gives 3.61538), and ``AVG()`` of integers is a
     4-place DECIMAL too (1.6667). ``CAST(x AS DOUBLE)`` (MariaDB 10.4.5+, MySQL 8.0.17+) keeps
     the full double, as the other databases do: ``AVG(FloatCast("rating"))`` is the exact mean.
+
+    Plans do not need it: the library does the same for a ``float`` field's expression
+    (``fetchplan.plan.precision``). It is for querysets written by hand (the bench's ORM
+    baselines, a test's ``aggregate()``).
     """
 
     def __init__(self, expression: str | Expression) -> None:

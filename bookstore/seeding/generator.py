@@ -21,6 +21,7 @@ from django.core.management.color import no_style
 from django.db import connection, reset_queries, transaction
 from django.db.models import Model
 
+from bookstore.db_session import is_mariadb
 from bookstore.models import (
     Author,
     Book,
@@ -305,10 +306,16 @@ def reset_bookstore() -> None:
 
 
 def lift_statement_timeout() -> None:
-    """Turn PostgreSQL's ``statement_timeout`` off for this connection (seeding is long)."""
+    """Turn the statement limit off for this connection (seeding is long).
+
+    PostgreSQL's ``statement_timeout``; MariaDB's ``max_statement_time`` (bookstore.db_session).
+    """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET statement_timeout = 0")
+    elif is_mariadb(connection):
+        with connection.cursor() as cursor:
+            cursor.execute("SET SESSION max_statement_time = 0")
 
 
 def refresh_planner_statistics() -> None:

@@ -7,6 +7,7 @@ from bookstore.env import (
     BAD_DATABASE_URL,
     INVALID_INTEGER,
     MISSING_SECRET_KEY,
+    STATEMENT_TIMEOUT_KEY,
     TOO_LARGE_INTEGER,
     database_config,
     env_int,
@@ -65,6 +66,22 @@ def test_postgresql_connections_get_the_statement_timeout() -> None:
         sqlite_busy_timeout=10,
     )  # fmt: skip
     assert "OPTIONS" not in off
+
+
+def test_mariadb_connections_get_the_statement_timeout() -> None:
+    """The seconds bookstore.db_session sets as max_statement_time; not in OPTIONS, which
+    mysqlclient would take as connect arguments."""
+    config = database_config(
+        "mysql://u:p@127.0.0.1:3306/db", conn_max_age=0, statement_timeout=5,
+        sqlite_busy_timeout=10,
+    )  # fmt: skip
+    assert config[STATEMENT_TIMEOUT_KEY] == 5
+    assert config["OPTIONS"] == {"charset": "utf8mb4"}
+    off = database_config(
+        "mysql://u:p@127.0.0.1:3306/db", conn_max_age=0, statement_timeout=0,
+        sqlite_busy_timeout=10,
+    )  # fmt: skip
+    assert STATEMENT_TIMEOUT_KEY not in off
 
 
 def test_sqlite_gets_immediate_transactions_and_a_busy_timeout() -> None:

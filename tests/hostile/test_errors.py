@@ -7,16 +7,19 @@ from collections.abc import Callable
 import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import User
-from django.db import OperationalError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from django.test import Client
 
 from bookstore import api, views
+from bookstore.db_session import is_mariadb
 from bookstore.error_responses import (
     BODY_TOO_LARGE,
     DATABASE_BUSY,
     DATABASE_TOO_SLOW,
     INTERNAL_ERROR,
+    database_refusal,
 )
+from bookstore.seeding.generator import lift_statement_timeout
 from tests.bookstore.data import seed
 from tests.writes.factories import make_user
 
@@ -100,26 +103,84 @@ def test_another_operational_error_is_not_called_busy(monkeypatch: pytest.Monkey
 
 def test_the_site_connections_have_a_statement_timeout() -> None:
     """The connection runs with DATABASE_STATEMENT_TIMEOUT (60 s in tests/settings.py; the
-    production default, 5 s, is tests/bookstore/test_env.py's)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("statement_timeout is PostgreSQL's")
+    production default, 5 s, is tests/bookstore/test_env.py's): PostgreSQL's
+    ``statement_timeout``, MariaDB's ``max_statement_time`` (bookstore/db_session.py)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT setting FROM pg_settings WHERE name = 'statement_timeout'")
-        assert cursor.fetchone() == ("60000",)
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT setting FROM pg_settings WHERE name = 'statement_timeout'")
+            assert cursor.fetchone() == ("60000",)
+        elif is_mariadb(connection):
+            cursor.execute("SELECT @@SESSION.max_statement_time")
+            assert cursor.fetchone() == (60.0,)
+        else:
+            pytest.skip("a statement timeout is PostgreSQL's and MariaDB's")
+
+
+def test_mariadb_sets_its_limit_outside_the_counted_queries() -> None:
+    """A new MariaDB connection sets max_statement_time on the driver's cursor, so no query
+    Django sees (budgets, recorders, assertNumQueries) is that SET."""
+    if not is_mariadb(connection):
+        pytest.skip("max_statement_time is MariaDB's")
+    fresh = connections.create_connection(DEFAULT_DB_ALIAS)
+    fresh.force_debug_cursor = True  # log every statement run through Django's cursors
+    try:
+        fresh.ensure_connection()
+        logged = [query["sql"] for query in fresh.queries]
+        with fresh.cursor() as cursor:
+            cursor.execute("SELECT @@SESSION.max_statement_time")
+            assert cursor.fetchone() == (60.0,)
+    finally:
+        fresh.close()
+    assert logged != []  # Django's own setup statements are logged...
+    assert [sql for sql in logged if "max_statement" in sql] == []  # ...the limit is not
+
+
+def test_seeding_lifts_the_limit_of_its_connection() -> None:
+    """``manage.py seed`` runs for minutes: lift_statement_timeout turns the limit off."""
+    if connection.vendor != "postgresql" and not is_mariadb(connection):
+        pytest.skip("a statement timeout is PostgreSQL's and MariaDB's")
+    variable = "statement_timeout" if connection.vendor == "postgresql" else "max_statement_time"
+    try:
+        lift_statement_timeout()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT @@SESSION.{variable}" if is_mariadb(connection) else
+                           f"SHOW {variable}")  # fmt: skip
+            assert float(cursor.fetchone()[0]) == 0
+    finally:
+        with connection.cursor() as cursor:  # the session outlives the test's transaction
+            cursor.execute(f"SET SESSION {variable} = {60 if is_mariadb(connection) else 60000}")
 
 
 def test_a_statement_past_the_timeout_is_a_503(monkeypatch: pytest.MonkeyPatch) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("statement_timeout is PostgreSQL's")
+    if connection.vendor != "postgresql" and not is_mariadb(connection):
+        pytest.skip("a statement timeout is PostgreSQL's and MariaDB's")
     seed(3)
 
     def slow(**kwargs: object) -> object:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL statement_timeout = '50ms'")  # the 5 s, made quick
-            cursor.execute("SELECT pg_sleep(2)")
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL statement_timeout = '50ms'")  # the 5 s, made quick
+                cursor.execute("SELECT pg_sleep(2)")
+            else:  # the site's limit, made quick for this statement only
+                cursor.execute("SET STATEMENT max_statement_time = 0.05 FOR SELECT SLEEP(2)")
         raise AssertionError("the statement was not stopped")
 
     monkeypatch.setattr(api, "alist_books", sync_to_async(slow))
     response = Client().get("/api/books")
     assert (response.status_code, detail(response)) == (503, DATABASE_TOO_SLOW)
     assert response["Retry-After"] == "1"
+
+
+def test_only_mariadbs_timeout_code_is_called_too_slow() -> None:
+    """Error 1969 is max_statement_time; 1317 (a query killed by hand) is not a timeout."""
+    mysqldb = pytest.importorskip("MySQLdb")
+
+    def django_error(code: int, message: str) -> OperationalError:
+        error = OperationalError(code, message)
+        error.__cause__ = mysqldb.OperationalError(code, message)
+        return error
+
+    timed_out = "Query execution was interrupted (max_statement_time exceeded)"
+    assert database_refusal(django_error(1969, timed_out)) == DATABASE_TOO_SLOW
+    assert database_refusal(django_error(1317, "Query execution was interrupted")) is None
+    assert database_refusal(OperationalError(1969, timed_out)) is None  # not from mysqlclient

@@ -23,6 +23,7 @@ from fetchplan.plan.declare import Load, Many, One, Plan
 from fetchplan.plan.dto_kinds import field_types
 from fetchplan.plan.inference import infer_relations
 from fetchplan.plan.paths import canonical_path, get_field, many_path, plan_error
+from fetchplan.plan.precision import full_precision, wants_float
 from fetchplan.plan.through import names_through, through_link, through_order
 from fetchplan.plan.type_rules import mentions_not_loaded
 
@@ -190,7 +191,7 @@ def _compile(
                     "relation; annotate on the root plan instead",
                 )
             alias = ANNOTATION_PREFIX + name
-            node.annotations[alias] = source
+            node.annotations[alias] = full_precision(source) if wants_float(annotation) else source
             node.annotated.append((name, alias))
         elif source is None and mentions_not_loaded(annotation) and _is_relation(plan.model, name):
             node.missing.append((name, NotLoaded(plan.dto.__name__, name, plan.label)))

@@ -23,7 +23,7 @@ from fetchplan.plan.compile import Node
 from fetchplan.plan.declare import Plan, Strategy
 from fetchplan.plan.errors import BAD_CHUNK_SIZE, MultipleFound, NotFound
 from fetchplan.plan.instances_strategy import build_instances, prepare
-from fetchplan.plan.keyset import keyset_chunks, keyset_order
+from fetchplan.plan.keyset import Key, keyset_chunks, keyset_order
 from fetchplan.plan.querysets import root_values
 from fetchplan.plan.values_strategy import Identity, build_rows
 from fetchplan.routing import read_alias
@@ -121,16 +121,16 @@ def stream[M: Model, D: BaseModel | tuple[Any, ...]](
     Root rows come from a database cursor ``chunk_size`` at a time (server-side on
     PostgreSQL); each chunk loads its to-many data with ``plan.budget() - 1`` queries. DTO
     identity holds within a chunk. On MySQL/MariaDB, which buffer whole results, a queryset
-    ordered by primary key (or not ordered) is read in keyset chunks, one query per chunk
-    (``keyset``).
+    ordered by non-null columns of its model (or not ordered) is read in keyset chunks, one
+    query per chunk, the primary key breaking ties (``keyset``).
     """
     if chunk_size < 1:
         raise ValueError(BAD_CHUNK_SIZE.format(chunk_size=chunk_size))
     queryset = _using(queryset, using)
     node = plan.compiled()
-    descending = keyset_order(queryset)
+    key = keyset_order(queryset)
     if plan.strategy is Strategy.VALUES:
-        row_chunks = _root_row_chunks(node, queryset, chunk_size, descending)
+        row_chunks = _root_row_chunks(node, queryset, chunk_size, key)
         for chunk in row_chunks:
             with paused_gc():
                 dtos = build_rows(node, chunk, queryset.db, Identity())
@@ -138,11 +138,15 @@ def stream[M: Model, D: BaseModel | tuple[Any, ...]](
         return
     prepared = prepare(node, queryset)
     object_chunks: Iterable[Sequence[Any]]
-    if descending is None:
+    if key is None:
         object_chunks = batched(prepared.iterator(chunk_size=chunk_size), chunk_size)
     else:
+        names = [name for name, _ in key]
         object_chunks = keyset_chunks(
-            prepared, chunk_size=chunk_size, descending=descending, pk_of=lambda o: o.pk
+            prepared,
+            chunk_size=chunk_size,
+            key=key,
+            key_of=lambda obj: [getattr(obj, name) for name in names],
         )
     for object_chunk in object_chunks:
         with paused_gc():
@@ -151,26 +155,42 @@ def stream[M: Model, D: BaseModel | tuple[Any, ...]](
 
 
 def _root_row_chunks(
-    node: Node, queryset: QuerySet[Any], chunk_size: int, descending: bool | None
+    node: Node, queryset: QuerySet[Any], chunk_size: int, key: Key | None
 ) -> Iterable[Sequence[tuple[Any, ...]]]:
     """Return ``stream()``'s root rows in chunks of ``chunk_size``.
 
-    Keyset chunks where the database buffers whole results (``keyset``); else the plan's
-    compiled statement read by ``fetchmany(chunk_size)`` when the queryset's shape qualifies
-    (``compiled_sql``), else ``values_list().iterator()``.
+    Keyset chunks where the database buffers whole results and the order allows them
+    (``keyset``: ``key`` is not None); else the plan's compiled statement read by
+    ``fetchmany(chunk_size)`` when the queryset's shape qualifies (``compiled_sql``), else
+    ``values_list().iterator()``.
     """
-    if descending is not None:
-        pk_index = node.pk_index
+    if key is not None:
+        values, positions = _with_key_columns(root_values(node, queryset), node.keys, key)
         return keyset_chunks(
-            root_values(node, queryset),
+            values,
             chunk_size=chunk_size,
-            descending=descending,
-            pk_of=lambda r: r[pk_index],
+            key=key,
+            key_of=lambda row: [row[position] for position in positions],
         )
     compiled = compiled_sql.root_chunks(node, queryset, chunk_size)
     if compiled is not None:
         return compiled
     return batched(root_values(node, queryset).iterator(chunk_size=chunk_size), chunk_size)
+
+
+def _with_key_columns(
+    values: QuerySet[Any, tuple[Any, ...]], keys: Sequence[str], key: Key
+) -> tuple[QuerySet[Any, tuple[Any, ...]], list[int]]:
+    """Return ``values`` selecting ``key``'s columns too (after the row's), and their positions.
+
+    The row builders read a row by position, so columns added at the end change nothing.
+    """
+    names = [name for name, _ in key]
+    extra = [name for name in names if name not in keys]
+    selected = [*keys, *extra]
+    if extra:
+        values = values.values_list(*selected)
+    return values, [selected.index(name) for name in names]
 
 
 def count(queryset: QuerySet[Any], *, using: str | None = None) -> int:
