@@ -139,16 +139,21 @@ def test_seeding_lifts_the_limit_of_its_connection() -> None:
     """``manage.py seed`` runs for minutes: lift_statement_timeout turns the limit off."""
     if connection.vendor != "postgresql" and not is_mariadb(connection):
         pytest.skip("a statement timeout is PostgreSQL's and MariaDB's")
-    variable = "statement_timeout" if connection.vendor == "postgresql" else "max_statement_time"
+    mariadb = is_mariadb(connection)
+    read = "SELECT @@SESSION.max_statement_time" if mariadb else "SHOW statement_timeout"
+    restore = (
+        "SET SESSION max_statement_time = 60"
+        if mariadb
+        else "SET SESSION statement_timeout = 60000"
+    )
     try:
         lift_statement_timeout()
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT @@SESSION.{variable}" if is_mariadb(connection) else
-                           f"SHOW {variable}")  # fmt: skip
+            cursor.execute(read)
             assert float(cursor.fetchone()[0]) == 0
     finally:
         with connection.cursor() as cursor:  # the session outlives the test's transaction
-            cursor.execute(f"SET SESSION {variable} = {60 if is_mariadb(connection) else 60000}")
+            cursor.execute(restore)
 
 
 def test_a_statement_past_the_timeout_is_a_503(monkeypatch: pytest.MonkeyPatch) -> None:
