@@ -13,12 +13,13 @@ of reviews and some have none or many (0..20), ratings lean towards 4.
 import random
 from array import array
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.management.color import no_style
-from django.db import connection, reset_queries, transaction
+from django.db import DatabaseError, connection, reset_queries, transaction
 from django.db.models import Model
 
 from bookstore.db_session import is_mariadb
@@ -305,17 +306,37 @@ def reset_bookstore() -> None:
         connection.ops.execute_sql_flush(statements)
 
 
-def lift_statement_timeout() -> None:
-    """Turn the statement limit off for this connection (seeding is long).
+@contextmanager
+def statement_timeout_lifted() -> Iterator[None]:
+    """Turn the statement limit off for this connection while seeding (seeding is long), then
+    put the previous limit back.
 
     PostgreSQL's ``statement_timeout``; MariaDB's ``max_statement_time`` (bookstore.db_session).
+    Put back because the connection may serve other work afterwards (a shell, a test session):
+    on MariaDB a ``SET`` is not undone by a rollback, so a lifted limit would outlive the seed.
     """
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET statement_timeout = 0")
+        read = "SELECT current_setting('statement_timeout')"
+        write = "SELECT set_config('statement_timeout', %s, false)"
+        lifted: str | int = "0"
     elif is_mariadb(connection):
-        with connection.cursor() as cursor:
-            cursor.execute("SET SESSION max_statement_time = 0")
+        read = "SELECT @@SESSION.max_statement_time"
+        write = "SET SESSION max_statement_time = %s"
+        lifted = 0
+    else:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(read)
+        (before,) = cursor.fetchone()
+        cursor.execute(write, [lifted])
+    try:
+        yield
+    finally:
+        # After a failed statement PostgreSQL refuses more until the rollback, which undoes
+        # the SET anyway; the seed's own error is the one to report.
+        with suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute(write, [before])
 
 
 def refresh_planner_statistics() -> None:

@@ -19,7 +19,7 @@ from bookstore.error_responses import (
     INTERNAL_ERROR,
     database_refusal,
 )
-from bookstore.seeding.generator import lift_statement_timeout
+from bookstore.seeding.generator import statement_timeout_lifted
 from tests.bookstore.data import seed
 from tests.writes.factories import make_user
 
@@ -135,25 +135,25 @@ def test_mariadb_sets_its_limit_outside_the_counted_queries() -> None:
     assert [sql for sql in logged if "max_statement" in sql] == []  # ...the limit is not
 
 
-def test_seeding_lifts_the_limit_of_its_connection() -> None:
-    """``manage.py seed`` runs for minutes: lift_statement_timeout turns the limit off."""
+def test_seeding_lifts_the_limit_of_its_connection_and_puts_it_back() -> None:
+    """``manage.py seed`` runs for minutes: statement_timeout_lifted turns the limit off, and
+    puts it back after (on MariaDB a SET outlives the test's rollback, so a limit left at 0
+    would leak into every later test on the connection)."""
     if connection.vendor != "postgresql" and not is_mariadb(connection):
         pytest.skip("a statement timeout is PostgreSQL's and MariaDB's")
     mariadb = is_mariadb(connection)
     read = "SELECT @@SESSION.max_statement_time" if mariadb else "SHOW statement_timeout"
-    restore = (
-        "SET SESSION max_statement_time = 60"
-        if mariadb
-        else "SET SESSION statement_timeout = 60000"
-    )
-    try:
-        lift_statement_timeout()
+
+    def limit() -> str:
         with connection.cursor() as cursor:
             cursor.execute(read)
-            assert float(cursor.fetchone()[0]) == 0
-    finally:
-        with connection.cursor() as cursor:  # the session outlives the test's transaction
-            cursor.execute(restore)
+            return str(cursor.fetchone()[0])
+
+    before = limit()
+    assert before not in {"0", "0.0"}
+    with statement_timeout_lifted():
+        assert limit() in {"0", "0.0"}
+    assert limit() == before
 
 
 def test_a_statement_past_the_timeout_is_a_503(monkeypatch: pytest.MonkeyPatch) -> None:

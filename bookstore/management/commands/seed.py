@@ -10,9 +10,9 @@ from tqdm import tqdm
 from bookstore.models import Book
 from bookstore.seeding.generator import (
     Seeder,
-    lift_statement_timeout,
     refresh_planner_statistics,
     reset_bookstore,
+    statement_timeout_lifted,
 )
 
 
@@ -47,29 +47,29 @@ class Command(BaseCommand):
             raise CommandError("--books must be >= 0")
         if batch_size < 1:
             raise CommandError("--batch-size must be >= 1")
-        lift_statement_timeout()  # the site's 5 s limit is for requests, not for a bulk load
-        if options["reset"]:
-            reset_bookstore()
-        elif options["if_empty"] and Book.objects.exists():
-            self.stdout.write("Books exist already: not seeding (drop --if-empty to add more).")
-            return
+        with statement_timeout_lifted():  # the site's 5 s limit is for requests, not a bulk load
+            if options["reset"]:
+                reset_bookstore()
+            elif options["if_empty"] and Book.objects.exists():
+                self.stdout.write("Books exist already: not seeding (drop --if-empty to add more).")
+                return
 
-        started = time.perf_counter()
-        with tqdm(
-            total=books,
-            unit="book",
-            desc="seeding",
-            disable=options["verbosity"] == 0,
-            file=sys.stderr,
-        ) as bar:
-            seeder = Seeder(
-                books=books,
-                seed=options["seed"],
-                batch_size=batch_size,
-                on_books_written=bar.update,
-            )
-            counts = seeder.run()
-        refresh_planner_statistics()
+            started = time.perf_counter()
+            with tqdm(
+                total=books,
+                unit="book",
+                desc="seeding",
+                disable=options["verbosity"] == 0,
+                file=sys.stderr,
+            ) as bar:
+                seeder = Seeder(
+                    books=books,
+                    seed=options["seed"],
+                    batch_size=batch_size,
+                    on_books_written=bar.update,
+                )
+                counts = seeder.run()
+            refresh_planner_statistics()
         elapsed = time.perf_counter() - started
         if options["verbosity"] > 0:
             self.stdout.write(
