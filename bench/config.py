@@ -30,7 +30,16 @@ EXPORT_LABELS = {
     "pg_copy": "PostgreSQL `COPY TO STDOUT` (reference)",
 }
 LAYER_VARIANTS = ("layer", "layer_tuple", "layer_instances")
-BACKENDS = ("sqlite", "postgresql")
+BACKENDS = ("sqlite", "postgresql", "mariadb")
+MARIADB_SCENARIOS = ("list", "export")
+"""What runs on MariaDB: scenario 1 (list) and 4 (export); 2, 3 and 6 stay SQLite/PostgreSQL."""
+
+
+def scenarios_on(backend: str, scenarios: list[str]) -> list[str]:
+    """Return which of ``scenarios`` run on ``backend``."""
+    if backend == "mariadb":
+        return [s for s in scenarios if s in MARIADB_SCENARIOS]
+    return list(scenarios)
 
 
 @dataclass(frozen=True)
