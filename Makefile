@@ -51,7 +51,7 @@ help:
 	@echo "              new project (make test-lib, make test-acceptance run those alone)"
 	@echo "make load   - gunicorn on 127.0.0.1 + seeded PostgreSQL: wrk on reads, token-authenticated"
 	@echo "              writes and the rating vs price sort, 30 s each (LOAD_PATHS=..., LOAD_ARGS=...)"
-	@echo "make bench  - benchmarks on SQLite and PostgreSQL into bench/results/ (< 20 min;"
+	@echo "make bench  - benchmarks on SQLite, PostgreSQL (and MariaDB: list, export) into bench/results/ (< 20 min;"
 	@echo "              make bench-quick or make bench ARGS=--quick for a small run)"
 
 venv: $(STAMP)
@@ -182,11 +182,11 @@ bench-deps: $(BENCH_STAMP)
 
 
 bench: $(BENCH_STAMP)
-	BENCH_POSTGRES="$(BENCH_POSTGRES)" $(PY) -m bench $(ARGS)
+	BENCH_POSTGRES="$(BENCH_POSTGRES)" BENCH_MARIADB="$(MARIADB_SERVER)" $(PY) -m bench $(ARGS)
 
 # A quick run writes into bench/results/quick/ (git-ignored), never over the committed results.
 bench-quick: $(BENCH_STAMP)
-	BENCH_POSTGRES="$(BENCH_POSTGRES)" $(PY) -m bench --quick --out bench/results/quick $(ARGS)
+	BENCH_POSTGRES="$(BENCH_POSTGRES)" BENCH_MARIADB="$(MARIADB_SERVER)" $(PY) -m bench --quick --out bench/results/quick $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(VENV52) .mypy_cache .pytest_cache .ruff_cache $(LIB)/.cache $(LIB)/build

@@ -1,5 +1,7 @@
 """``python -m bench [--quick]``: run every scenario on SQLite and PostgreSQL, write results.
 
+MariaDB runs scenarios 1 (list) and 4 (export) when it answers (``bench.config.MARIADB_SCENARIOS``).
+
 Each job runs in its own worker process (:mod:`bench.worker`) on a fixture database
 (:mod:`bench.fixtures`); the results go to ``bench/results/``: ``results.json`` (every
 repetition and the machine), ``results.md`` (tables and targets) and PNG charts.
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import fixtures
-from bench.config import BACKENDS, EXPORT_LABELS, FULL, QUICK, Profile
+from bench.config import BACKENDS, EXPORT_LABELS, FULL, QUICK, Profile, scenarios_on
 from bench.machine import describe, postgres_version
 from bench.worker import RESULT_PREFIX
 
@@ -73,9 +75,10 @@ def prepare_fixtures(
     """
     wanted = []
     for backend in backends:
-        if set(scenarios) & {"list", "detail", "authors"}:
+        chosen = scenarios_on(backend, scenarios)
+        if set(chosen) & {"list", "detail", "authors"}:
             wanted.append((backend, "books", profile.books))
-        if "export" in scenarios:
+        if "export" in chosen:
             wanted.append((backend, "export", profile.export_books))
     with ThreadPoolExecutor(max_workers=len(wanted) or 1) as pool:
         futures = {(b, k): pool.submit(fixture, b, k, n, server) for b, k, n in wanted}
@@ -90,6 +93,7 @@ def run_backend(
 ) -> dict[str, Any]:
     """Run the chosen scenarios on one backend; return their raw results."""
     out: dict[str, Any] = {"timings_s": {}}
+    scenarios = scenarios_on(backend, scenarios)
     if set(scenarios) & {"list", "detail", "authors"}:
         url, out["fixture_books"] = ready[(backend, "books")]
         pages = {"detail": profile.detail_ids, "authors": profile.author_ids}
@@ -120,6 +124,8 @@ def run_backend(
 def run_exports(backend: str, profile: Profile, prepared: tuple[str, Any]) -> dict[str, Any]:
     """Run each export variant in its own process, interleaved, at each export size."""
     url, counts = prepared
+    check_rows = min(1_000, *profile.export_rows)
+    run_worker(url, {"kind": "export-check", "rows": check_rows})  # raises if variants differ
     variants = [v for v in EXPORT_LABELS if backend == "postgresql" or v != "pg_copy"]
     runs: dict[str, dict[str, list[Any]]] = {
         str(n): {v: [] for v in variants} for n in profile.export_rows
@@ -137,11 +143,21 @@ def run_exports(backend: str, profile: Profile, prepared: tuple[str, Any]) -> di
     return {"fixture": counts, "runs": runs}
 
 
+def drop_unreachable_mariadb(backends: list[str]) -> None:
+    """Remove ``mariadb`` from ``backends``, with a printed note, when its server is unreachable."""
+    if "mariadb" in backends and not fixtures.mariadb_ready():
+        print(
+            f"bench: MariaDB at {fixtures.mariadb_server()} is unreachable: skipping it",
+            file=sys.stderr,
+        )
+        backends.remove("mariadb")
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Read the command line."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes (a minute or two)")
-    parser.add_argument("--backends", default=",".join(BACKENDS), help="sqlite,postgresql")
+    parser.add_argument("--backends", default=",".join(BACKENDS), help="sqlite,postgresql,mariadb")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS), help=",".join(SCENARIOS))
     parser.add_argument(
         "--postgres",
@@ -163,6 +179,7 @@ def main(argv: list[str] | None = None) -> None:
     if "postgresql" in backends and postgres_version(args.postgres) is None:
         log(f"PostgreSQL at {args.postgres} does not answer: running SQLite only")
         backends.remove("postgresql")
+    drop_unreachable_mariadb(backends)
     started = time.perf_counter()
     results: dict[str, Any] = {
         "machine": describe(args.postgres),

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # the backend must be chosen before pyplot is i
 
 from bench.config import EXPORT_LABELS, VARIANT_LABELS
 
-BACKEND_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+BACKEND_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL", "mariadb": "MariaDB"}
 PLAIN = {key: label.replace("`", "") for key, label in VARIANT_LABELS.items()}
 
 

@@ -1,7 +1,8 @@
 """Measure the issue-12 export and memory targets: ``stream()``, ``export_csv()``, DTO memory.
 
 ``python -m bench.export_targets [--rounds 3] [--sizes 100000,1000000] [--out DIR]`` runs, on
-SQLite and PostgreSQL, on the export fixture ``make bench`` builds (reused when present):
+SQLite, PostgreSQL and MariaDB (skipped when unreachable), on the export fixture ``make bench``
+builds (reused when present):
 
 - scenario 4 (export to CSV) with ``values_list().iterator()`` (the floor of ``stream()``),
   the layer's ``stream()``, the layer's ``export_csv()`` and, on PostgreSQL, ``COPY`` itself
@@ -21,13 +22,15 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from bench.__main__ import DEFAULT_POSTGRES, fixture, log, run_worker
+from bench.__main__ import DEFAULT_POSTGRES, drop_unreachable_mariadb, fixture, log, run_worker
 from bench.config import BACKENDS
 from bench.machine import postgres_version
 
 VARIANTS = ("values_list_iterator", "layer_stream", "layer_copy", "pg_copy")
 PAIRS = (("layer_stream", "values_list_iterator"), ("layer_copy", "pg_copy"))
 MEMORY_ROWS = 10_000
+CHECK_ROWS = 1_000
+"""Rows of the warm-up that checks every variant writes the same CSV rows (untimed)."""
 
 
 def _spread(values: list[float]) -> str:
@@ -37,6 +40,7 @@ def _spread(values: list[float]) -> str:
 def run(backend: str, sizes: list[int], rounds: int, server: str) -> dict[str, Any]:
     """Run every export variant ``rounds`` times at each size, and the memory job."""
     url, counts = fixture(backend, "export", max(sizes), server)
+    run_worker(url, {"kind": "export-check", "rows": CHECK_ROWS})  # raises if variants differ
     variants = [v for v in VARIANTS if backend == "postgresql" or v != "pg_copy"]
     runs: dict[str, dict[str, list[Any]]] = {str(n): {v: [] for v in variants} for n in sizes}
     memory: list[Any] = []
@@ -100,6 +104,7 @@ def main(argv: list[str] | None = None) -> None:
     backends = [b for b in args.backends.split(",") if b]
     if "postgresql" in backends and postgres_version(args.postgres) is None:
         backends.remove("postgresql")
+    drop_unreachable_mariadb(backends)
     results: dict[str, Any] = {"rounds": args.rounds, "load_before": os.getloadavg()}
     results["backends"] = {b: run(b, sizes, args.rounds, args.postgres) for b in backends}
     results["load_after"] = os.getloadavg()

@@ -8,7 +8,7 @@ from typing import Any
 from bench.config import EXPORT_LABELS, VARIANT_LABELS, Profile
 from bench.summary import Target, summarize, targets, targets_json
 
-BACKEND_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+BACKEND_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL", "mariadb": "MariaDB"}
 NOTES = [
     "Ratios, not absolute times, are what to compare: the machine has 2 cores shared with "
     "other engineers' test runs, so absolute times are noisy. Variants of a scenario run in "

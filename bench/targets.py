@@ -1,7 +1,8 @@
 """Measure the issue-12 targets: lists, book pages and single objects, layer against floor.
 
-``python -m bench.targets [--out DIR] [--rounds 7] [--large-rounds 3]`` runs, on SQLite and
-PostgreSQL, on the fixtures ``make bench`` builds (reused when present):
+``python -m bench.targets [--out DIR] [--rounds 7] [--large-rounds 3]`` runs, on SQLite,
+PostgreSQL and MariaDB (scenario 1 only there; skipped when unreachable), on the fixtures
+``make bench`` builds (reused when present):
 
 - scenario 1 (list) at 1,000, 10,000 and 100,000 books: floor, hand-tuned Django, the layer
   with pydantic DTOs and with NamedTuple DTOs;
@@ -22,8 +23,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.__main__ import DEFAULT_POSTGRES, fixture, log, run_worker
-from bench.config import BACKENDS, FULL
+from bench.__main__ import DEFAULT_POSTGRES, drop_unreachable_mariadb, fixture, log, run_worker
+from bench.config import BACKENDS, FULL, scenarios_on
 from bench.machine import describe, postgres_version
 
 LIST_SIZES = (1_000, 10_000, 100_000)
@@ -81,6 +82,7 @@ def main() -> None:
     backends = [b for b in args.backends.split(",") if b]
     if "postgresql" in backends and postgres_version(args.postgres) is None:
         backends.remove("postgresql")
+    drop_unreachable_mariadb(backends)
     wanted = set(args.scenarios.split(","))
     list_sizes = [int(size) for size in args.list_sizes.split(",")]
     started = time.perf_counter()
@@ -95,7 +97,7 @@ def main() -> None:
         results["backends"][backend] = {}
         table.append(f"| **{backend}** | | | | | | | | |")
         for scenario, label, variants in JOBS:
-            if scenario not in wanted:
+            if scenario not in wanted or not scenarios_on(backend, [scenario]):
                 continue
             log(f"{backend}: {label}")
             params = _params(scenario, variants, args.rounds, args.large_rounds, list_sizes)

@@ -29,6 +29,10 @@ def run_job(job: dict[str, Any]) -> Any:
         from bench.scenarios.export import run_export
 
         return run_export(job["variant"], job["rows"])
+    if kind == "export-check":
+        from bench.scenarios.export import check_exports
+
+        return check_exports(job["rows"])
     if kind == "dto-memory":
         from bench.dto_memory import measure
 

@@ -15,6 +15,7 @@ then reset (``/proc/self/clear_refs``), so the peak reported is the export's own
 
 import csv
 import gc
+import io
 import operator
 import os
 import tempfile
@@ -27,7 +28,8 @@ from django.db import connection
 from django.db.models import QuerySet
 from fetchplan import export_csv, stream
 
-from bench.scenarios.common import BOOK
+from bench.harness import RecordsDiffer
+from bench.scenarios.common import BOOK, day, money
 from bench.scenarios.twins import namedtuple_plan
 from bookstore.models import Book
 from dtos.records import BookRecord
@@ -164,3 +166,45 @@ def run_export(variant: str, rows: int) -> dict[str, Any]:
         "peak_reset": peak_reset,
         "rows": written,
     }
+
+
+def exported_rows(variant: str, bound: int) -> list[tuple[object, ...]]:
+    """Export ``id <= bound`` with ``variant`` into memory; return the rows read back from CSV.
+
+    Each value is parsed to one canonical form (ints, ``Decimal`` prices, ISO dates, ``None``
+    for an empty publisher), so rows compare equal whatever text each variant wrote.
+    """
+    out = io.StringIO()
+    VARIANTS[variant](bound, out)
+    return [
+        (int(r[0]), r[1], r[2], money(r[3]), day(r[4]), int(r[5]), r[6] or None)
+        for r in csv.reader(io.StringIO(out.getvalue()))
+    ]
+
+
+def check_exports(rows: int) -> dict[str, int]:
+    """The export's warm-up: every variant writes the same first ``rows`` rows, or raise.
+
+    The reference is ``raw_cursor``; ``pg_copy`` runs on PostgreSQL only. Raises
+    :class:`~bench.harness.RecordsDiffer` naming the variant and the first row that differs.
+    Returns how many rows each variant wrote.
+    """
+    bound = Book.objects.order_by("id").values_list("id", flat=True)[rows - 1]
+    expected = exported_rows("raw_cursor", bound)
+    written = {}
+    for variant in VARIANTS:
+        if variant == "pg_copy" and connection.vendor != "postgresql":
+            continue
+        got = exported_rows(variant, bound)
+        if got != expected:
+            index = next(
+                (
+                    i
+                    for i, pair in enumerate(zip(got, expected, strict=False))
+                    if pair[0] != pair[1]
+                ),
+                min(len(got), len(expected)),
+            )
+            raise RecordsDiffer(f"export {variant}: row {index} differs from raw_cursor's")
+        written[variant] = len(got)
+    return written
