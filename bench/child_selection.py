@@ -20,12 +20,10 @@ SQLite; ``test_<name>`` on PostgreSQL), seeded with ``--books`` books and droppe
 """
 
 import argparse
-import gc
 import statistics
-import time
 from typing import Any
 
-from bench.standalone import setup_django
+from bench.standalone import setup_django, time_rotated
 
 setup_django()
 
@@ -57,15 +55,8 @@ def measure(reps: int) -> dict[str, list[float]]:
     for name in names[1:]:
         if fetch_all(AUTHOR_BOOK, SELECTIONS[name]()) != expected:
             raise AssertionError(f"{name} returned other DTOs than {names[0]}")
-    times: dict[str, list[float]] = {name: [] for name in names}
-    for rep in range(reps):
-        shift = rep % len(names)
-        for name in [*names[shift:], *names[:shift]]:
-            gc.collect()
-            started = time.perf_counter()
-            fetch_all(AUTHOR_BOOK, SELECTIONS[name]())
-            times[name].append(time.perf_counter() - started)
-    return times
+    runs = {name: lambda name=name: fetch_all(AUTHOR_BOOK, SELECTIONS[name]()) for name in names}
+    return time_rotated(runs, reps)
 
 
 def main() -> None:

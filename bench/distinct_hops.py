@@ -23,14 +23,12 @@ SQLite; ``test_<name>`` on PostgreSQL), seeded per size and dropped after it.
 """
 
 import argparse
-import gc
 import os
 import statistics
-import time
 from collections.abc import Callable
 from typing import Any
 
-from bench.standalone import setup_django
+from bench.standalone import setup_django, time_rotated
 
 setup_django()
 
@@ -83,16 +81,7 @@ def measure(reps: int) -> dict[str, list[float]]:
     answers = {name: run() for name, run in VARIANTS.items()}
     if answers["sql distinct"] != answers["python dedupe"]:
         raise AssertionError("sql distinct and python dedupe disagree")
-    names = list(VARIANTS)
-    times: dict[str, list[float]] = {name: [] for name in names}
-    for rep in range(reps):
-        shift = rep % len(names)
-        for name in [*names[shift:], *names[:shift]]:
-            gc.collect()
-            started = time.perf_counter()
-            VARIANTS[name]()
-            times[name].append(time.perf_counter() - started)
-    return times
+    return time_rotated(VARIANTS, reps)
 
 
 def rows_loaded() -> tuple[int, int]:
