@@ -82,6 +82,8 @@ class Node:
     row_factories: dict[bool, Any] = field(default_factory=dict)
     """Generated row-builder factories by nesting (``row_builders``): they live as long as the
     node, so a plan made inside a function frees its generated code with itself."""
+    column_layout: dict[str, Any] = field(default_factory=dict)
+    """The column-wise builder's layout of this node (``column_builders``), made on first use."""
 
     @property
     def pk_key(self) -> str:
