@@ -86,7 +86,7 @@ def assert_same(got: Any, expected: Any, where: str = "") -> None:
         assert got.__pydantic_private__ is None and expected.__pydantic_private__ is None, where
         for name, value in expected.__dict__.items():
             assert_same(got.__dict__[name], value, f"{where}.{name}")
-    elif isinstance(expected, tuple):
+    elif isinstance(expected, tuple | list):
         assert len(got) == len(expected), where
         for number, (item, wanted) in enumerate(zip(got, expected, strict=True)):
             assert_same(item, wanted, f"{where}[{number}]")
@@ -117,7 +117,9 @@ def both_ways(run: Any) -> tuple[list[Any], list[Any]]:
 def test_column_builders_give_the_dtos_of_the_per_row_builders(
     writers: list[Any], chunk_size: int
 ) -> None:
-    """Catches: a row dropped, a column shifted, fields in another order, one ``__dict__``
+    """Each plan's DTOs, from ``fetch_all`` and from ``stream()`` in chunks, both ways.
+
+    Catches: a row dropped, a column shifted, fields in another order, one ``__dict__``
     shared by several DTOs, a pydantic slot left unset, to-many children of another parent,
     the NotLoaded marker in the wrong field, identity lost (or invented) within a chunk."""
     with transaction.atomic():
