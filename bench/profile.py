@@ -6,7 +6,9 @@ the functions with the most time of their own. Scenarios: ``list`` (scenario 1's
 ``fetch_all(BOOK_ROW)``), ``detail`` (scenario 2's book pages, ``--size`` of them) and
 ``stream`` (scenario 4's export of the first ``--size`` books to ``os.devnull``: the floor
 ``values_list().iterator()``, the layer ``stream()`` of ``BOOK_RECORD``; on the export fixture,
-``bench_export_*``). The fixture databases are the ones ``make bench`` builds
+``bench_export_*``). For ``list`` and ``stream``, the layer's variants run a second time with
+the per-row builders (``layer_rowwise``, ``layer_tuple_rowwise``: ``column_builders.disabled()``),
+interleaved with the rest. The fixture databases are the ones ``make bench`` builds
 (``bench/.data/``, ``bench_books_*`` and ``bench_export_*``).
 """
 
@@ -45,19 +47,41 @@ def _work(scenario: str, size: int) -> dict[str, Callable[[], object]]:
             "layer": "layer_stream",
             "layer_tuple": "layer_stream_tuple",
         }
-        return {
+        work = {
             key: functools.partial(export.VARIANTS[name], bound, out) for key, name in pairs.items()
         }
+        return {**work, **_rowwise(work)}
     if scenario == "list":
         argument: Any = listing.bound_for(size)
         chosen = listing.variants()
         keys = ("floor", "layer", "layer_tuple")
-    else:
-        argument = list(Book.objects.order_by("id").values_list("id", flat=True)[:size])
-        chosen = detail.variants()
-        keys = ("floor", "hand_tuned", "layer")
+        runs = {variant.key: variant.run for variant in chosen}
+        work = {key: functools.partial(runs[key], argument) for key in keys}
+        return {**work, **_rowwise(work)}
+    argument = list(Book.objects.order_by("id").values_list("id", flat=True)[:size])
+    chosen = detail.variants()
+    keys = ("floor", "hand_tuned", "layer")
     runs = {variant.key: variant.run for variant in chosen}
     return {key: functools.partial(runs[key], argument) for key in keys}
+
+
+def _rowwise(work: dict[str, Callable[[], object]]) -> dict[str, Callable[[], object]]:
+    """Return the layer's variants again, built by the per-row builders (``*_rowwise``).
+
+    The same calls inside ``column_builders.disabled()``: the generated per-row builders that
+    the column-wise ones replace, timed interleaved with them on the same data.
+    """
+    from fetchplan.plan import column_builders
+
+    def rowwise(run: Callable[[], object]) -> object:
+        with column_builders.disabled():
+            return run()
+
+    return {
+        f"{key}_rowwise": functools.partial(rowwise, run)
+        for key, run in work.items()
+        if key.startswith("layer")
+    }
 
 
 def main() -> None:

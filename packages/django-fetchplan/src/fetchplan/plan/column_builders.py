@@ -150,7 +150,7 @@ def _values(
             columns.append(map(manys[argument].get, map(found.pk, rows), repeat(())))
         else:
             columns.append(repeat(argument, count))
-    return zip(*columns)
+    return zip(*columns, strict=True)  # every column has one item per row
 
 
 def _dicts(names: tuple[str, ...], values: Iterator[tuple[Any, ...]]) -> Iterator[dict[str, Any]]:

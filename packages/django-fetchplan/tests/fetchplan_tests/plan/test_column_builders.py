@@ -82,8 +82,9 @@ def assert_same(got: Any, expected: Any, where: str = "") -> None:
         assert list(got.__dict__) == list(expected.__dict__) == list(type(got).model_fields)
         assert list(got.model_dump()) == list(expected.model_dump()), where
         assert got.__pydantic_fields_set__ is expected.__pydantic_fields_set__, where
-        assert got.__pydantic_extra__ is None and expected.__pydantic_extra__ is None, where
-        assert got.__pydantic_private__ is None and expected.__pydantic_private__ is None, where
+        for slot in ("__pydantic_extra__", "__pydantic_private__"):
+            assert getattr(got, slot) is None, where
+            assert getattr(expected, slot) is None, where
         for name, value in expected.__dict__.items():
             assert_same(got.__dict__[name], value, f"{where}.{name}")
     elif isinstance(expected, tuple | list):
