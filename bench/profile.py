@@ -21,7 +21,7 @@ import os
 import pstats
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from bench.standalone import setup_django
@@ -47,17 +47,19 @@ def _work(scenario: str, size: int) -> dict[str, Callable[[], object]]:
             "layer": "layer_stream",
             "layer_tuple": "layer_stream_tuple",
         }
-        work = {
+        exports: dict[str, Callable[[], object]] = {
             key: functools.partial(export.VARIANTS[name], bound, out) for key, name in pairs.items()
         }
-        return {**work, **_rowwise(work)}
+        return {**exports, **_rowwise(exports)}
     if scenario == "list":
         argument: Any = listing.bound_for(size)
         chosen = listing.variants()
         keys = ("floor", "layer", "layer_tuple")
         runs = {variant.key: variant.run for variant in chosen}
-        work = {key: functools.partial(runs[key], argument) for key in keys}
-        return {**work, **_rowwise(work)}
+        lists: dict[str, Callable[[], object]] = {
+            key: functools.partial(runs[key], argument) for key in keys
+        }
+        return {**lists, **_rowwise(lists)}
     argument = list(Book.objects.order_by("id").values_list("id", flat=True)[:size])
     chosen = detail.variants()
     keys = ("floor", "hand_tuned", "layer")
@@ -65,7 +67,7 @@ def _work(scenario: str, size: int) -> dict[str, Callable[[], object]]:
     return {key: functools.partial(runs[key], argument) for key in keys}
 
 
-def _rowwise(work: dict[str, Callable[[], object]]) -> dict[str, Callable[[], object]]:
+def _rowwise(work: Mapping[str, Callable[[], object]]) -> dict[str, Callable[[], object]]:
     """Return the layer's variants again, built by the per-row builders (``*_rowwise``).
 
     The same calls inside ``column_builders.disabled()``: the generated per-row builders that
