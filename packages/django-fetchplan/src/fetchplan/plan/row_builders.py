@@ -16,6 +16,12 @@ What a builder makes depends on the DTO (see ``dto_kinds.build_kind``):
 
 A builder is made per fetch from its node's generated factory, which binds what changes
 between fetches: the children grouped by parent key, and the identity map of the fetch.
+
+Where they still run: a query's own rows of NamedTuple and trusted pydantic DTOs (a fetch's
+list, a ``stream()`` chunk, a child level) are built column-wise, with no Python call per row
+(``fetchplan.plan.column_builders``). The builders here make nested to-one DTOs (one call per
+row, inside a column: they keep the fetch's identity map), the field dicts of validated
+pydantic DTOs, and every DTO inside ``column_builders.disabled()``.
 """
 
 from collections.abc import Callable, Sequence
