@@ -1,23 +1,25 @@
-"""Column-wise DTO builders: a whole list of rows in, DTOs out, with no Python bytecode per row.
+"""Column-wise DTO builders: a whole list of rows in, DTOs out, the DTOs made in C.
 
 The generated row builders (``fetchplan.plan.row_builders``) cost one Python call per row, and
-for a trusted pydantic DTO a second one (the trusted constructor). For the DTOs of a query's
-root node (a fetch's list, each ``stream()`` chunk, each child level's own rows) this module
-builds the same DTOs from iterators over the rows instead, consumed by C functions:
+for a trusted pydantic DTO a second one (the trusted constructor, with its four slot writes).
+For the DTOs of a query's own rows (a fetch's list, each ``stream()`` chunk, each child
+level's rows) this module builds the same DTOs from iterators over the rows, consumed by C
+functions (``map``, ``zip``, a zero-length ``deque``):
 
-- each DTO field, in declared order, is one column iterator: a row column
+- a NamedTuple: each field, in declared order, is one column iterator (a row column
   ``map(itemgetter(i), rows)``; a to-many field ``map(grouped.get, map(itemgetter(pk), rows),
   repeat(()))``; a ``NotLoaded`` marker ``repeat(marker, n)``; a nested to-one DTO
-  ``map(one, rows)``, where ``one`` is that node's generated per-row builder (it keeps the
-  fetch's identity map, so it stays Python: one call per row);
-- the field values of each row: ``zip(*columns)``, or one ``itemgetter(*positions)`` a row
-  when every field is a plain column;
-- a NamedTuple: ``tuple.__new__(DTO, values)`` mapped over them;
-- a trusted plain pydantic DTO: its ``__dict__`` ``dict(zip(names, values))`` in declared
-  field order (so ``model_dump()`` keeps that order), instances ``object.__new__(DTO)``, then
-  pydantic's four slots set by ``object.__setattr__`` mapped over the instances and drained
-  by a zero-length ``deque``: what ``dto_kinds.trusted_constructor`` does for one row, with the
-  one ``fields_set`` shared by every instance of the class as there.
+  ``map(one, rows)``, with ``one`` that node's per-row builder, which keeps the fetch's
+  identity map), zipped, or one ``itemgetter(*positions)`` a row when every field is a plain
+  column; then ``tuple.__new__(DTO, values)`` mapped over them. No Python bytecode per row
+  unless a field is a nested to-one DTO.
+- a trusted plain pydantic DTO: instances ``object.__new__(DTO)``, their ``__dict__`` the
+  field dicts of the node's generated per-row dict builder (one dict literal in declared field
+  order, so ``model_dump()`` keeps that order), then pydantic's three other slots set through
+  their descriptors, the one ``fields_set`` shared by every instance of the class as in
+  ``dto_kinds.trusted_constructor``. One Python call per row (the dict literal) instead of two.
+  Building the dicts in C too (``dict(zip(names, values))``) was measured slower than the dict
+  literal, and the whole pure-C variant slower than the per-row builders (docs/performance.md).
 
 Validated pydantic DTOs are not built here (pydantic validates their field dicts, made by the
 per-row builder), nor nested to-one DTOs (per-row, see above). :func:`disabled` turns this
@@ -34,6 +36,8 @@ from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
+from pydantic import BaseModel
+
 from fetchplan.plan.compile import Node
 from fetchplan.plan.dto_kinds import BuildKind, build_kind, field_types, shared_fields_set
 
@@ -43,6 +47,10 @@ RowBuilder = Callable[[Row], Any]
 _COLUMN, _ONE, _MANY, _MISSING = range(4)
 _new = object.__new__
 _set_attribute = object.__setattr__
+# pydantic's slots, set through their descriptors (no attribute lookup by name per call).
+_set_fields_set = vars(BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(BaseModel)["__pydantic_private__"].__set__
 _enabled = [True]
 
 
@@ -105,28 +113,32 @@ def _make_layout(node: Node) -> Layout | None:
 
 
 def build(
-    node: Node, rows: Sequence[Row], ones: Sequence[RowBuilder], manys: Sequence[dict[Any, Any]]
+    node: Node,
+    rows: Sequence[Row],
+    ones: Sequence[RowBuilder],
+    manys: Sequence[dict[Any, Any]],
+    field_dicts: RowBuilder,
 ) -> list[Any]:
     """Return one DTO per row of ``rows``, in order (``applies(node)`` must hold).
 
     ``ones`` are the bound per-row builders of ``node``'s nested to-one DTOs, ``manys`` the
-    children of each to-many edge grouped by parent key (as ``row_builders`` binds them).
+    children of each to-many edge grouped by parent key (as ``row_builders`` binds them);
+    ``field_dicts`` is the node's generated per-row builder of field dicts (pydantic DTOs).
     """
     found = layout(node)
     assert found is not None
     count = len(rows)
     if not count:
         return []
-    values = _values(found, rows, count, ones, manys)
     dto = node.plan.dto
     if found.kind is BuildKind.TUPLE:
+        values = _values(found, rows, count, ones, manys)
         return list(map(partial(tuple.__new__, dto), values))
     instances = list(map(_new, repeat(dto, count)))
-    _drain(map(_set_attribute, instances, repeat("__dict__"), _dicts(found.names, values)))
-    fields_set = shared_fields_set(dto)
-    _drain(map(_set_attribute, instances, repeat("__pydantic_fields_set__"), repeat(fields_set)))
-    _drain(map(_set_attribute, instances, repeat("__pydantic_extra__"), repeat(None)))
-    _drain(map(_set_attribute, instances, repeat("__pydantic_private__"), repeat(None)))
+    _drain(map(_set_attribute, instances, repeat("__dict__"), map(field_dicts, rows)))
+    _drain(map(_set_fields_set, instances, repeat(shared_fields_set(dto))))
+    _drain(map(_set_extra, instances, repeat(None)))
+    _drain(map(_set_private, instances, repeat(None)))
     return instances
 
 
@@ -151,11 +163,6 @@ def _values(
         else:
             columns.append(repeat(argument, count))
     return zip(*columns, strict=True)  # every column has one item per row
-
-
-def _dicts(names: tuple[str, ...], values: Iterator[tuple[Any, ...]]) -> Iterator[dict[str, Any]]:
-    """Return one new field dict per row, keys in declared order."""
-    return map(dict, map(zip, repeat(names), values))
 
 
 def _drain(calls: Iterator[Any]) -> None:

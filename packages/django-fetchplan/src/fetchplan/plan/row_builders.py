@@ -36,23 +36,28 @@ Factory = Callable[..., RowBuilder]
 """Takes the node's bindings (see :func:`bindings`), returns its row builder."""
 
 
-def factory(node: Node, *, nested: bool) -> Factory:
+def factory(node: Node, *, nested: bool, dicts: bool = False) -> Factory:
     """Return the generated factory of ``node``'s row builders (made once per node).
 
     ``nested``: the node is a to-one DTO inside its parent's rows; its builder returns None
     for a missing related row and one DTO per related primary key (the fetch's identity).
+    ``dicts``: the builder returns the row's field dict (one dict literal, declared order)
+    whatever the DTO, for ``column_builders`` to make the DTOs of a whole list at once.
     """
-    made: Factory | None = node.row_factories.get(nested)
+    key = (nested, dicts)
+    made: Factory | None = node.row_factories.get(key)
     if made is None:
-        made = node.row_factories[nested] = _generate(node, nested=nested)
+        made = node.row_factories[key] = _generate(node, nested=nested, dicts=dicts)
     return made
 
 
-def _generate(node: Node, *, nested: bool) -> Factory:
+def _generate(node: Node, *, nested: bool, dicts: bool = False) -> Factory:
     kind = build_kind(node.plan.dto, trusted=node.trusted)
     values, arguments = _field_values(node)
     fields = ", ".join(f"{name!r}: {value}" for name, value in values)
-    if kind is BuildKind.TUPLE:
+    if dicts:
+        made = f"{{{fields}}}"
+    elif kind is BuildKind.TUPLE:
         positional = "".join(f"{value}, " for _, value in values)
         made = f"_tuple_new(_dto, ({positional}))"
     elif kind is BuildKind.TRUSTED:

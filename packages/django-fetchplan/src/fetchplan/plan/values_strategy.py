@@ -58,8 +58,10 @@ def build_rows(
     parents with a subquery of it instead of a list of ids (see ``parents_subquery``).
     """
     children = _load_children(node, rows, using, identity, source)
-    if column_builders.applies(node):  # NamedTuple or trusted pydantic DTOs: no bytecode a row
-        return column_builders.build(node, rows, *_bindings(node, children, identity))
+    if column_builders.applies(node):  # NamedTuple or trusted pydantic DTOs, a list at once
+        ones, manys = _bindings(node, children, identity)
+        field_dicts = factory(node, nested=False, dicts=True)(identity.of(node), *ones, *manys)
+        return column_builders.build(node, rows, ones, manys, field_dicts)
     build = _row_builder(node, children, identity, nested=False)
     if build_kind(node.plan.dto, trusted=node.trusted) is BuildKind.VALIDATED:
         return list_builder(node.plan.dto, trusted=node.trusted)(list(map(build, rows)))
