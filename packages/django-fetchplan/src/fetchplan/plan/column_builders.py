@@ -77,6 +77,9 @@ class Layout:
     """``itemgetter`` of every field's position when all fields are plain columns (two or
     more); None otherwise."""
     pk: Callable[[Row], Any]
+    in_order: bool
+    """Every field a plain column, at positions 0, 1, 2, ...: a row of exactly that many
+    columns is the DTO's values as it is (no ``itemgetter`` copy)."""
 
 
 def applies(node: Node) -> bool:
@@ -109,7 +112,8 @@ def _make_layout(node: Node) -> Layout | None:
     ordered = tuple(sources[name] for name in names)
     plain = [argument for what, argument in ordered if what == _COLUMN]
     positions = itemgetter(*plain) if len(plain) == len(ordered) > 1 else None
-    return Layout(kind, names, ordered, positions, itemgetter(node.pk_index))
+    in_order = plain == list(range(len(ordered)))
+    return Layout(kind, names, ordered, positions, itemgetter(node.pk_index), in_order)
 
 
 def build(
@@ -148,8 +152,10 @@ def _values(
     count: int,
     ones: Sequence[RowBuilder],
     manys: Sequence[dict[Any, Any]],
-) -> Iterator[tuple[Any, ...]]:
+) -> Iterator[Sequence[Any]]:
     """Return an iterator of each row's field values, in the DTO's declared order."""
+    if found.in_order and len(rows[0]) == len(found.names):
+        return iter(rows)  # no extra columns (keyset chunks append their key's at the end)
     if found.positions is not None:
         return map(found.positions, rows)
     columns: list[Iterator[Any]] = []

@@ -184,3 +184,17 @@ def test_an_empty_result_builds_no_dto() -> None:
         empty = plan.model._default_manager.filter(pk__lt=0)
         assert fetch_all(plan, empty) == []
         assert list(stream(plan, empty, chunk_size=2)) == []
+
+
+def test_rows_with_extra_columns_at_the_end_give_the_same_dtos() -> None:
+    """Keyset chunks (MySQL/MariaDB) append their key's columns after the plan's, so a row of
+    a plan whose fields are columns 0, 1, 2 is not the DTO's values as it is there. Catches:
+    the whole row taken as the NamedTuple's values without checking its width (a DTO with a
+    fourth item), on any database."""
+    make_library(writers=3)
+    node = WRITER_ROW.compiled()
+    rows = list(models.Writer.objects.order_by("pk").values_list(*node.keys))
+    plain = column_builders.build(node, rows, [], [], lambda row: None)
+    widened = column_builders.build(node, [(*row, "key") for row in rows], [], [], lambda row: None)
+    assert_same(widened, plain)
+    assert [len(row) for row in widened] == [3, 3, 3]
