@@ -5,9 +5,10 @@ SQLite, PostgreSQL and MariaDB (skipped when unreachable), on the export fixture
 builds (reused when present):
 
 - scenario 4 (export to CSV) with ``values_list().iterator()`` (the floor of ``stream()``),
-  the layer's ``stream()``, the layer's ``export_csv()`` and, on PostgreSQL, ``COPY`` itself
-  (the floor of ``export_csv()``): each run in its own worker process, variants interleaved
-  and rotated per round; wall time and the export's own peak RSS (``bench.scenarios.export``);
+  the layer's ``stream()`` (pydantic and NamedTuple DTOs), the layer's ``export_csv()`` and,
+  on PostgreSQL, ``COPY`` itself (the floor of ``export_csv()``): each run in its own worker
+  process, variants interleaved and rotated per round; wall time and the export's own peak
+  RSS (``bench.scenarios.export``);
 - traced memory of 10,000 ``BookRecord`` DTOs against 10,000 model instances
   (``bench.dto_memory``), once per round.
 
@@ -26,8 +27,12 @@ from bench.__main__ import DEFAULT_POSTGRES, drop_unreachable_mariadb, fixture, 
 from bench.config import BACKENDS
 from bench.machine import postgres_version
 
-VARIANTS = ("values_list_iterator", "layer_stream", "layer_copy", "pg_copy")
-PAIRS = (("layer_stream", "values_list_iterator"), ("layer_copy", "pg_copy"))
+VARIANTS = ("values_list_iterator", "layer_stream", "layer_stream_tuple", "layer_copy", "pg_copy")
+PAIRS = (
+    ("layer_stream", "values_list_iterator"),
+    ("layer_stream_tuple", "values_list_iterator"),
+    ("layer_copy", "pg_copy"),
+)
 MEMORY_ROWS = 10_000
 CHECK_ROWS = 1_000
 """Rows of the warm-up that checks every variant writes the same CSV rows (untimed)."""

@@ -3,10 +3,14 @@
 ``DATABASE_URL=<a bench fixture> python -m bench.profile list --size 10000`` times the floor and
 the layer interleaved (median of ``--rounds``), then runs the layer under cProfile and prints
 the functions with the most time of their own. Scenarios: ``list`` (scenario 1's
-``fetch_all(BOOK_ROW)``), ``detail`` (scenario 2's book pages, ``--size`` of them) and
+``fetch_all(BOOK_ROW)``), ``detail`` (scenario 2's book pages, ``--size`` of them),
 ``stream`` (scenario 4's export of the first ``--size`` books to ``os.devnull``: the floor
-``values_list().iterator()``, the layer ``stream()`` of ``BOOK_RECORD``; on the export fixture,
-``bench_export_*``). The fixture databases are the ones ``make bench`` builds
+``values_list().iterator()``, the layer ``stream()`` of ``BOOK_RECORD``; on the export
+fixture, ``bench_export_*``) and ``build`` (the DTO building of ``stream``'s chunks alone,
+its rows read once beforehand, on the same fixture; its ``floor`` copies the chunks). For
+``list``, ``stream`` and ``build`` the layer's variants run a second time with the per-row
+builders (``*_rowwise``: inside ``column_builders.disabled()``), interleaved with the rest.
+The fixture databases are the ones ``make bench`` builds
 (``bench/.data/``, ``bench_books_*`` and ``bench_export_*``).
 """
 
@@ -19,7 +23,7 @@ import os
 import pstats
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from bench.standalone import setup_django
@@ -37,6 +41,8 @@ def _work(scenario: str, size: int) -> dict[str, Callable[[], object]]:
     from bench.scenarios import detail, export, listing
     from bookstore.models import Book
 
+    if scenario == "build":
+        return _build_only(size)
     if scenario == "stream":
         bound = Book.objects.order_by("id").values_list("id", flat=True)[size - 1]
         out = open(os.devnull, "w")  # noqa: SIM115  # open for the process's life
@@ -45,25 +51,78 @@ def _work(scenario: str, size: int) -> dict[str, Callable[[], object]]:
             "layer": "layer_stream",
             "layer_tuple": "layer_stream_tuple",
         }
-        return {
+        exports: dict[str, Callable[[], object]] = {
             key: functools.partial(export.VARIANTS[name], bound, out) for key, name in pairs.items()
         }
+        return {**exports, **_rowwise(exports)}
     if scenario == "list":
         argument: Any = listing.bound_for(size)
         chosen = listing.variants()
         keys = ("floor", "layer", "layer_tuple")
-    else:
-        argument = list(Book.objects.order_by("id").values_list("id", flat=True)[:size])
-        chosen = detail.variants()
-        keys = ("floor", "hand_tuned", "layer")
+        runs = {variant.key: variant.run for variant in chosen}
+        lists: dict[str, Callable[[], object]] = {
+            key: functools.partial(runs[key], argument) for key in keys
+        }
+        return {**lists, **_rowwise(lists)}
+    argument = list(Book.objects.order_by("id").values_list("id", flat=True)[:size])
+    chosen = detail.variants()
+    keys = ("floor", "hand_tuned", "layer")
     runs = {variant.key: variant.run for variant in chosen}
     return {key: functools.partial(runs[key], argument) for key in keys}
+
+
+def _build_only(size: int) -> dict[str, Callable[[], object]]:
+    """Building DTOs alone: ``stream()``'s first ``size`` rows read once, in chunks of 2,000,
+    then turned into DTOs chunk by chunk (``build_rows``), pydantic and NamedTuple, column-wise
+    and per row. ``floor`` is a ``list()`` copy of each chunk (the cost of touching the rows)."""
+    from fetchplan.plan.run import paused_gc
+    from fetchplan.plan.values_strategy import Identity, build_rows
+
+    from bench.scenarios import export
+    from bookstore.models import Book
+    from repos.book_writes import BOOK_RECORD
+
+    bound = Book.objects.order_by("id").values_list("id", flat=True)[size - 1]
+    work: dict[str, Callable[[], object]] = {}
+    for key, plan in (("layer", BOOK_RECORD), ("layer_tuple", export.BOOK_RECORD_TUPLE)):
+        node = plan.compiled()
+        rows = list(Book.objects.filter(id__lte=bound).order_by("id").values_list(*node.keys))
+        chunks = [rows[start : start + export.CHUNK] for start in range(0, len(rows), export.CHUNK)]
+
+        def build(node: Any = node, chunks: list[Any] = chunks) -> object:
+            with paused_gc():
+                return [build_rows(node, chunk, "default", Identity()) for chunk in chunks]
+
+        work[key] = build
+        work.setdefault(
+            "floor", functools.partial(lambda chunks: [list(c) for c in chunks], chunks)
+        )
+    return {**work, **_rowwise(work)}
+
+
+def _rowwise(work: Mapping[str, Callable[[], object]]) -> dict[str, Callable[[], object]]:
+    """Return the layer's variants again, built by the per-row builders (``*_rowwise``).
+
+    The same calls inside ``column_builders.disabled()``: the generated per-row builders that
+    the column-wise ones replace, timed interleaved with them on the same data.
+    """
+    from fetchplan.plan import column_builders
+
+    def rowwise(run: Callable[[], object]) -> object:
+        with column_builders.disabled():
+            return run()
+
+    return {
+        f"{key}_rowwise": functools.partial(rowwise, run)
+        for key, run in work.items()
+        if key.startswith("layer")
+    }
 
 
 def main() -> None:
     """Time the variants, then profile the layer."""
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
-    parser.add_argument("scenario", choices=("list", "detail", "stream"))
+    parser.add_argument("scenario", choices=("list", "detail", "stream", "build"))
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--top", type=int, default=25)

@@ -79,9 +79,11 @@ class Node:
     pk_index: int = -1
     columns: dict[str, int] = field(default_factory=dict)
     """DTO fields read straight from columns (scalars, then annotations) -> row position."""
-    row_factories: dict[bool, Any] = field(default_factory=dict)
-    """Generated row-builder factories by nesting (``row_builders``): they live as long as the
-    node, so a plan made inside a function frees its generated code with itself."""
+    row_factories: dict[tuple[bool, bool], Any] = field(default_factory=dict)
+    """Generated row-builder factories by (nested, dicts) (``row_builders``): they live as
+    long as the node, so a plan made inside a function frees its generated code with itself."""
+    column_layout: dict[str, Any] = field(default_factory=dict)
+    """The column-wise builder's layout of this node (``column_builders``), made on first use."""
 
     @property
     def pk_key(self) -> str:

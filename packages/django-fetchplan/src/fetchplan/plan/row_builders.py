@@ -16,6 +16,12 @@ What a builder makes depends on the DTO (see ``dto_kinds.build_kind``):
 
 A builder is made per fetch from its node's generated factory, which binds what changes
 between fetches: the children grouped by parent key, and the identity map of the fetch.
+
+Where they still run: a query's own rows of NamedTuple and trusted pydantic DTOs (a fetch's
+list, a ``stream()`` chunk, a child level) are built column-wise, with no Python call per row
+(``fetchplan.plan.column_builders``). The builders here make nested to-one DTOs (one call per
+row, inside a column: they keep the fetch's identity map), the field dicts of validated
+pydantic DTOs, and every DTO inside ``column_builders.disabled()``.
 """
 
 from collections.abc import Callable, Sequence
@@ -30,23 +36,28 @@ Factory = Callable[..., RowBuilder]
 """Takes the node's bindings (see :func:`bindings`), returns its row builder."""
 
 
-def factory(node: Node, *, nested: bool) -> Factory:
+def factory(node: Node, *, nested: bool, dicts: bool = False) -> Factory:
     """Return the generated factory of ``node``'s row builders (made once per node).
 
     ``nested``: the node is a to-one DTO inside its parent's rows; its builder returns None
     for a missing related row and one DTO per related primary key (the fetch's identity).
+    ``dicts``: the builder returns the row's field dict (one dict literal, declared order)
+    whatever the DTO, for ``column_builders`` to make the DTOs of a whole list at once.
     """
-    made: Factory | None = node.row_factories.get(nested)
+    key = (nested, dicts)
+    made: Factory | None = node.row_factories.get(key)
     if made is None:
-        made = node.row_factories[nested] = _generate(node, nested=nested)
+        made = node.row_factories[key] = _generate(node, nested=nested, dicts=dicts)
     return made
 
 
-def _generate(node: Node, *, nested: bool) -> Factory:
+def _generate(node: Node, *, nested: bool, dicts: bool = False) -> Factory:
     kind = build_kind(node.plan.dto, trusted=node.trusted)
     values, arguments = _field_values(node)
     fields = ", ".join(f"{name!r}: {value}" for name, value in values)
-    if kind is BuildKind.TUPLE:
+    if dicts:
+        made = f"{{{fields}}}"
+    elif kind is BuildKind.TUPLE:
         positional = "".join(f"{value}, " for _, value in values)
         made = f"_tuple_new(_dto, ({positional}))"
     elif kind is BuildKind.TRUSTED:

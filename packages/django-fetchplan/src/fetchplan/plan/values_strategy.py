@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from fetchplan.plan import compiled_sql
+from fetchplan.plan import column_builders, compiled_sql
 from fetchplan.plan.compile import ManyEdge, Node
 from fetchplan.plan.dto_kinds import BuildKind, build_kind, list_builder
 from fetchplan.plan.querysets import (
@@ -58,6 +58,10 @@ def build_rows(
     parents with a subquery of it instead of a list of ids (see ``parents_subquery``).
     """
     children = _load_children(node, rows, using, identity, source)
+    if column_builders.applies(node):  # NamedTuple or trusted pydantic DTOs, a list at once
+        ones, manys = _bindings(node, children, identity)
+        field_dicts = factory(node, nested=False, dicts=True)(identity.of(node), *ones, *manys)
+        return column_builders.build(node, rows, ones, manys, field_dicts)
     build = _row_builder(node, children, identity, nested=False)
     if build_kind(node.plan.dto, trusted=node.trusted) is BuildKind.VALIDATED:
         return list_builder(node.plan.dto, trusted=node.trusted)(list(map(build, rows)))
@@ -66,10 +70,18 @@ def build_rows(
 
 def _row_builder(node: Node, children: Children, identity: Identity, *, nested: bool) -> RowBuilder:
     """Bind ``node``'s generated factory to this fetch's children and identity map."""
-    ones = [_row_builder(child, children, identity, nested=True) for _, _, child, _ in node.ones]
-    manys = [children.get(edge, {}) for edge in node.manys]
+    ones, manys = _bindings(node, children, identity)
     make = factory(node, nested=nested)
     return make(identity.of(node), *ones, *manys)
+
+
+def _bindings(
+    node: Node, children: Children, identity: Identity
+) -> tuple[list[RowBuilder], list[dict[object, tuple[Any, ...]]]]:
+    """Return the bound row builders of ``node``'s nested to-one DTOs (they share this
+    fetch's identity map) and its to-many children grouped by parent key, edge by edge."""
+    ones = [_row_builder(child, children, identity, nested=True) for _, _, child, _ in node.ones]
+    return ones, [children.get(edge, {}) for edge in node.manys]
 
 
 def _load_children(

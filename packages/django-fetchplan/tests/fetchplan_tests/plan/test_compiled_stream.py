@@ -12,10 +12,11 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from fetchplan import Plan, fetch_all, stream
-from fetchplan.plan import compiled_sql
+from fetchplan.plan import column_builders, compiled_sql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fetchplan_tests.plan.test_column_builders import assert_same, assert_same_sharing
 from fetchplan_tests.plan.test_equivalence import build, writer_st
 from fetchplan_tests.testapp import plans
 from fetchplan_tests.testapp.factory import make_library
@@ -32,7 +33,8 @@ def test_compiled_stream_gives_the_dtos_of_the_normal_path(
     writers: list[Any], low: int, chunk_size: int
 ) -> None:
     """Catches: the last (partial) chunk dropped, a row lost or repeated at a chunk boundary,
-    the filter's value bound at the wrong place, a column converted wrong."""
+    the filter's value bound at the wrong place, a column converted wrong; and, against the
+    per-row builders on the normal path, a chunk's DTOs built wrong column-wise."""
     with transaction.atomic():
         build(writers)
         for plan in TEST_PLANS:
@@ -41,6 +43,10 @@ def test_compiled_stream_gives_the_dtos_of_the_normal_path(
             with compiled_sql.disabled():
                 normal = list(stream(plan, queryset, chunk_size=chunk_size))
             assert streamed == normal, plan.label
+            with compiled_sql.disabled(), column_builders.disabled():
+                rowwise = list(stream(plan, queryset, chunk_size=chunk_size))
+            assert_same(streamed, rowwise, plan.label)
+            assert_same_sharing(streamed, rowwise)
             assert streamed == fetch_all(plan, queryset), plan.label
         transaction.set_rollback(True)
 
