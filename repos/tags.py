@@ -1,13 +1,27 @@
 """Reads of tags: the list with book counts, and one tag by name."""
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from fetchplan import Plan, fetch_all, fetch_one
 from fetchplan.observe import query_budget
 
-from bookstore.models import Tag
+from bookstore.models import Book, Tag
 from dtos.tags import TagRow
 
-TAG_ROW = Plan(Tag, TagRow, fields={"book_count": Count("books")})
+# A tag's books counted per tag in a correlated subquery, which PostgreSQL answers from the
+# tag_id index of the link table (an index-only scan per tag), rather than as
+# ``Count("books")``: that joins every book-tag link to its tag and groups them all, which at
+# 10,000 books (29,901 links) took 17.5 ms of PostgreSQL per call against 6 ms this way
+# (EXPLAIN ANALYZE), on every /books/ page (its tag menu). A tag without books has no group:
+# Coalesce makes that 0, as the count was.
+BOOKS_OF_TAG = (
+    Book.tags.through.objects.filter(tag=OuterRef("pk"))
+    .order_by()
+    .values("tag")
+    .annotate(count=Count("*"))
+    .values("count")
+)
+TAG_ROW = Plan(Tag, TagRow, fields={"book_count": Coalesce(Subquery(BOOKS_OF_TAG), 0)})
 
 
 @query_budget(TAG_ROW)
