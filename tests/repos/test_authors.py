@@ -115,8 +115,8 @@ def test_publishers_and_tags_carry_book_counts() -> None:
 
 
 def test_a_tag_without_books_counts_zero() -> None:
-    """The count is a correlated subquery: a tag no link row names has no group, which must
-    still read as 0 (and the tag must still be listed)."""
+    """A tag no book carries is still listed, with 0 (the count's join must stay an outer
+    join)."""
     seed(20)
     Tag.objects.create(name="unused")
     assert {t.name: t.book_count for t in list_tags()}["unused"] == 0
