@@ -4,10 +4,12 @@ Pure functions over DTOs and the query string: no model, no query. Views call th
 the results to templates.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from html import escape
 
 from django.http import QueryDict
+from django.utils.safestring import SafeString, mark_safe
 from fetchplan import NotFound
 
 from dtos.books import SORT_KEYS, BookFilters, BookPage, SortKey
@@ -111,6 +113,26 @@ def author_choices(page: BookPage, *, active: int | None) -> tuple[tuple[int, st
 def author_name_on(page: BookPage, author_id: int | None) -> str | None:
     """Return the name of author ``author_id`` if a row of ``page`` carries it (no query)."""
     return next((row.author_name for row in page.items if row.author_id == author_id), None)
+
+
+def menu_options(choices: Iterable[tuple[object, object]], *, selected: object) -> SafeString:
+    """Return the ``<option>`` elements of a menu, one per (value, label), both escaped; the
+    option whose value equals ``selected`` is marked selected.
+
+    The markup is what a template loop writes (``<option value="{{ value }}"{% if value ==
+    selected %} selected{% endif %}>{{ label }}</option>``, no space between options), built
+    here because the book list's menus hold every tag and publisher (250 options at 10,000
+    books) and the template engine spent about 9 ms a request on them (4 lookups, a comparison
+    and 2 escapes per option), more than half of rendering the page. ``html.escape`` is what
+    Django's ``escape`` runs, without its check for lazy strings on every call.
+    """
+    return mark_safe(  # every value and label escaped below
+        "".join(
+            f'<option value="{escape(str(value))}"{" selected" if value == selected else ""}>'
+            f"{escape(str(label))}</option>"
+            for value, label in choices
+        )
+    )
 
 
 def not_found_message(error: NotFound) -> str:

@@ -19,6 +19,7 @@ from bookstore.presentation import (
     author_name_on,
     clear_filters_url,
     filter_chips,
+    menu_options,
 )
 from bookstore.services.authors import more_by_author
 from bookstore.services.pricing import sale_price
@@ -70,16 +71,24 @@ def book_list(request: HttpRequest) -> HttpResponse:
         filters=filters, cursor=params.cursor(request.GET), limit=params.page_size(request.GET)
     )
     publishers = list_publisher_refs()
+    tags = list_tags()
     author_name = author_name_on(page, filters.author)
     publisher_name = next((p.name for p in publishers if p.id == filters.publisher), None)
     context = {
         "page": page,
         "filters": filters,
         "total": count_books(filters=filters),
-        "tags": list_tags(),
-        "publishers": publishers,
-        "authors": author_choices(page, active=filters.author),
-        "sorts": SORT_OPTIONS,
+        # The menus' options as markup (presentation.menu_options says why not a template loop).
+        "tag_options": menu_options(
+            ((tag.name, f"{tag.name} ({tag.book_count})") for tag in tags), selected=filters.tag
+        ),
+        "publisher_options": menu_options(
+            ((p.id, p.name) for p in publishers), selected=filters.publisher
+        ),
+        "author_options": menu_options(
+            author_choices(page, active=filters.author), selected=filters.author
+        ),
+        "sort_options": menu_options(SORT_OPTIONS, selected=filters.sort),
         "chips": filter_chips(
             filters,
             request.GET,

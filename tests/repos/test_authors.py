@@ -114,6 +114,15 @@ def test_publishers_and_tags_carry_book_counts() -> None:
     assert poetry.book_count == Tag.objects.get(name="poetry").books.count()
 
 
+def test_a_tag_without_books_counts_zero() -> None:
+    """A tag no book carries is still listed, with 0 (the count's join must stay an outer
+    join)."""
+    seed(20)
+    Tag.objects.create(name="unused")
+    assert {t.name: t.book_count for t in list_tags()}["unused"] == 0
+    assert get_tag("unused").book_count == 0
+
+
 def test_get_tag_raises_not_found() -> None:
     with pytest.raises(NotFound, match="Tag matching"):
         get_tag("no-such-tag")
