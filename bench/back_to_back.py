@@ -115,13 +115,30 @@ def load_average() -> tuple[float, float, float]:
     return (one, five, fifteen)
 
 
+INHERITED_BY_MAKE = ("CHECKOUT_ID", "LOAD_DB", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")
+"""Variables a caller's make would pass down: with them, both sides would share one database."""
+
+
+def own_environment() -> dict[str, str]:
+    """Return this process's environment without what would make both sides one checkout.
+
+    The Makefile exports ``CHECKOUT_ID``; a caller running this script from ``make`` (or with
+    ``CHECKOUT_ID`` exported in its shell) would otherwise give the old commit this checkout's
+    id, so both sides would seed and load the same database, each migrating it to its own
+    schema. Each ``make load`` computes its own id from its own path instead.
+    """
+    return {key: value for key, value in os.environ.items() if key not in INHERITED_BY_MAKE}
+
+
 def run_load(checkout: Path, side: str, load_args: Sequence[str], log: Path) -> Run:
     """Run ``make load`` in ``checkout``; keep its output in ``log``; return its req/s."""
     run = Run(side=side, load_average=load_average())
     command = ["make", "load", f"LOAD_ARGS={shlex.join(load_args)}"]
     print(f"== {side}: {shlex.join(command)} in {checkout} (load average {run.load_average})")
     sys.stdout.flush()
-    done = subprocess.run(command, cwd=checkout, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        command, cwd=checkout, env=own_environment(), capture_output=True, text=True, check=False
+    )
     log.write_text(done.stdout + done.stderr)
     if done.returncode != 0:
         raise SystemExit(f"error: make load failed on the {side} side; see {log}")
