@@ -1,10 +1,10 @@
 """The pure parts of ``scripts/load-back-to-back`` (``bench.back_to_back``): no server needed."""
 
 import argparse
+import os
 
 import pytest
 
-from bench import back_to_back
 from bench.back_to_back import Run, own_environment, parse_phases, positive_int, table
 
 REPORT = """\
@@ -46,4 +46,4 @@ def test_the_sides_do_not_inherit_a_callers_checkout_id(monkeypatch: pytest.Monk
     environment = own_environment()
     assert "CHECKOUT_ID" not in environment
     assert "LOAD_DB" not in environment
-    assert environment["PATH"] == back_to_back.os.environ["PATH"]
+    assert environment["PATH"] == os.environ["PATH"]
