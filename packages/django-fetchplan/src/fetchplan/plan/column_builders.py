@@ -29,7 +29,6 @@ Measured against the per-row builders in ``docs/performance.md`` ("What bounds `
 
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from itertools import repeat
@@ -40,6 +39,7 @@ from pydantic import BaseModel
 
 from fetchplan.plan.compile import Node
 from fetchplan.plan.dto_kinds import BuildKind, build_kind, field_types, shared_fields_set
+from fetchplan.plan.fast_path import FastPath
 
 Row = Sequence[Any]
 RowBuilder = Callable[[Row], Any]
@@ -51,17 +51,9 @@ _set_attribute = object.__setattr__
 _set_fields_set = vars(BaseModel)["__pydantic_fields_set__"].__set__
 _set_extra = vars(BaseModel)["__pydantic_extra__"].__set__
 _set_private = vars(BaseModel)["__pydantic_private__"].__set__
-_enabled = [True]
-
-
-@contextmanager
-def disabled() -> Iterator[None]:
-    """Build every DTO with the per-row builders inside the block (this module unused)."""
-    _enabled[0] = False
-    try:
-        yield
-    finally:
-        _enabled[0] = True
+_fast_path = FastPath()
+disabled = _fast_path.disabled
+"""``with disabled():`` builds every DTO with the per-row builders (this module unused)."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +76,7 @@ class Layout:
 
 def applies(node: Node) -> bool:
     """Return True if ``node``'s DTOs are built here (NamedTuple or trusted pydantic DTOs)."""
-    return _enabled[0] and layout(node) is not None
+    return _fast_path.on and layout(node) is not None
 
 
 def layout(node: Node) -> Layout | None:

@@ -29,7 +29,6 @@ converters for its columns, laid out as the node's ``values_list()`` keys.
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -46,6 +45,7 @@ from django.db.models.sql import Query
 from django.db.models.sql.where import AND
 
 from fetchplan.plan.compile import ManyEdge, Node
+from fetchplan.plan.fast_path import FastPath
 from fetchplan.plan.querysets import (
     ALL_PARENTS,
     Parents,
@@ -99,17 +99,9 @@ _templates: dict[tuple[Any, ...], tuple[object, Template | None]] = {}
 """Keyed by ``id()`` of the plan node or edge (and the shape); each entry holds that node or
 edge too, so its id cannot be taken by another while the entry lives, and a hit is checked to
 be the same object."""
-_enabled = [True]
-
-
-@contextmanager
-def disabled() -> Iterator[None]:
-    """Run every plan on the normal path inside the block (compiled statements unused)."""
-    _enabled[0] = False
-    try:
-        yield
-    finally:
-        _enabled[0] = True
+_fast_path = FastPath()
+disabled = _fast_path.disabled
+"""``with disabled():`` runs every plan on the normal path (compiled statements unused)."""
 
 
 def clear() -> None:
@@ -163,7 +155,7 @@ def root_statement(node: Node, queryset: QuerySet[Any]) -> tuple[Template, list[
 
     None when the shape does not qualify.
     """
-    if not _enabled[0] or not _plain_queryset(queryset):
+    if not _fast_path.on or not _plain_queryset(queryset):
         return None
     query = queryset.query
     shape = query_shape(query)
@@ -297,7 +289,7 @@ def _root_template(
 
 def child_rows(edge: ManyEdge, parents: Parents, using: str) -> list[Row] | None:
     """Return ``edge``'s child rows for ``parents`` from a compiled statement, or None."""
-    if not _enabled[0]:
+    if not _fast_path.on:
         return None
     if parents is ALL_PARENTS:
         if edge.child is not None and edge.child.count_many():
