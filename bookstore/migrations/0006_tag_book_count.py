@@ -171,6 +171,16 @@ MYSQL_DROP = [
     "DROP TRIGGER IF EXISTS bookstore_book_tags_count_update",
 ]
 
+# What each vendor's set is made of (the tests compare the database's catalog with it).
+TRIGGER_NAMES = {
+    "sqlite": ("insert", "delete", "update"),
+    "postgresql": ("insert", "delete", "update", "truncate"),
+    "mysql": ("lock_insert", "lock_update", "insert", "delete", "update"),
+}
+TRIGGER_NAMES = {
+    vendor: tuple(f"bookstore_book_tags_count_{name}" for name in names)
+    for vendor, names in TRIGGER_NAMES.items()
+}
 CREATE = {"sqlite": SQLITE, "postgresql": POSTGRESQL, "mysql": MYSQL}
 DROP = {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP, "mysql": MYSQL_DROP}
 UNKNOWN_VENDOR = (
@@ -207,6 +217,12 @@ def fill_book_counts(apps, schema_editor):
         )
 
 
+def refuse_unknown_vendor(apps, schema_editor):
+    """Raise NotImplementedError unless this vendor has triggers, before anything changes."""
+    _statements(CREATE, schema_editor.connection.vendor)
+    _statements(DROP, schema_editor.connection.vendor)
+
+
 def create_triggers(apps, schema_editor):
     for statement in _statements(CREATE, schema_editor.connection.vendor):
         schema_editor.execute(statement, params=None)
@@ -214,6 +230,7 @@ def create_triggers(apps, schema_editor):
 
 def create_triggers_and_fill(apps, schema_editor):
     """Create the triggers, then fill the counts: in one transaction where DDL can roll back."""
+    refuse_unknown_vendor(apps, schema_editor)
     connection = schema_editor.connection
     rollback = connection.features.can_rollback_ddl
     with transaction.atomic(using=connection.alias) if rollback else nullcontext():
@@ -236,6 +253,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(refuse_unknown_vendor, refuse_unknown_vendor),
         migrations.AddField(
             model_name="tag",
             name="book_count",
