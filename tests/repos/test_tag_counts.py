@@ -131,6 +131,21 @@ def test_an_update_moving_links_to_another_tag() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="only PostgreSQL has TRUNCATE triggers (MySQL/MariaDB's TRUNCATE skips them)",
+)
+def test_truncating_the_links_zeroes_every_count() -> None:
+    (b1, b2, _b3), (t1, t2, _t3, _t4) = world()
+    b1.tags.add(t1, t2)
+    b2.tags.add(t1)
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE bookstore_book_tags")
+    assert set(stored().values()) == {0}
+    assert_exact()
+
+
+@pytest.mark.django_db
 def test_a_rolled_back_write_takes_its_count_with_it() -> None:
     (b1, b2, _b3), (t1, t2, _t3, _t4) = world()
     b1.tags.add(t1)
