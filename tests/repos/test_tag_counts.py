@@ -133,7 +133,7 @@ def test_an_update_moving_links_to_another_tag() -> None:
 @pytest.mark.django_db
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
-    reason="only PostgreSQL has TRUNCATE triggers (MySQL/MariaDB's TRUNCATE skips them)",
+    reason="PostgreSQL only: SQLite has no TRUNCATE; MySQL/MariaDB's fires no trigger",
 )
 def test_truncating_the_links_zeroes_every_count() -> None:
     (b1, b2, _b3), (t1, t2, _t3, _t4) = world()
