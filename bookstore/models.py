@@ -52,6 +52,11 @@ class Tag(models.Model):
     """A subject label; names are unique."""
 
     name = models.CharField(max_length=50, unique=True)
+    # The number of books carrying the tag, stored so that the tag list reads a column instead
+    # of counting every book-tag link per request. Triggers on the link table
+    # (bookstore_book_tags, made by migration 0006) keep it exact whoever writes the links:
+    # the ORM, bulk_create, raw SQL, deletes of books or tags, rollbacks. Code never sets it.
+    book_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["name"]

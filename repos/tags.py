@@ -1,13 +1,14 @@
 """Reads of tags: the list with book counts, and one tag by name."""
 
-from django.db.models import Count
 from fetchplan import Plan, fetch_all, fetch_one
 from fetchplan.observe import query_budget
 
 from bookstore.models import Tag
 from dtos.tags import TagRow
 
-TAG_ROW = Plan(Tag, TagRow, fields={"book_count": Count("books")})
+# book_count is the stored column (bookstore/models.py: triggers keep it exact), not a
+# Count("books") that would join and group every book-tag link per request.
+TAG_ROW = Plan(Tag, TagRow)
 
 
 @query_budget(TAG_ROW)

@@ -11,11 +11,18 @@ suite will use (``mysql://fetchplan_<id>:<password>@127.0.0.1:3306/bookstore_<id
    ends in ``_<id>`` (the URL's database, the test runner's ``test_<name>``, the library's);
 3. connects as the user again.
 
+The user creates triggers (migration 0006 keeps each tag's book count with them): ALL
+PRIVILEGES on the databases includes TRIGGER. With binary logging on, MariaDB/MySQL also
+require SUPER for CREATE TRIGGER unless ``log_bin_trust_function_creators`` is on; step 2
+turns that server variable on (a global setting, until the server restarts) when it finds
+binary logging on and the variable off.
+
 Everything it prints goes to stderr; exit 1 means the server is unreachable or the setup failed.
 """
 
 import os
 import sys
+from typing import Any
 
 import dj_database_url
 import MySQLdb
@@ -50,6 +57,17 @@ def _grant_on(database_pattern: str) -> str:
     return "GRANT ALL PRIVILEGES ON " + quoted + ".* TO %s@%s"
 
 
+def _allow_triggers(cursor: Any) -> bool:
+    """Let users without SUPER create triggers when binary logging is on; return True if set."""
+    cursor.execute("SELECT @@GLOBAL.log_bin, @@GLOBAL.log_bin_trust_function_creators")
+    log_bin, trusted = cursor.fetchone()
+    if not log_bin or trusted:
+        return False
+    cursor.execute("SET GLOBAL log_bin_trust_function_creators = 1")
+    print("MariaDB: binary logging is on: set log_bin_trust_function_creators = 1", file=sys.stderr)
+    return True
+
+
 def _create_user(config: dict[str, object]) -> None:
     user, password = str(config["USER"]), str(config.get("PASSWORD") or "")
     # In a GRANT, _ and % in a database name are wildcards: \_ is a literal underscore.
@@ -66,6 +84,7 @@ def _create_user(config: dict[str, object]) -> None:
             cursor.execute("CREATE USER IF NOT EXISTS %s@%s IDENTIFIED BY %s", account)
             cursor.execute("ALTER USER %s@%s IDENTIFIED BY %s", account)
             cursor.execute(_grant_on(pattern), (user, host))
+        _allow_triggers(cursor)
     finally:
         admin.close()
 

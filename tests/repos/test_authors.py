@@ -115,8 +115,7 @@ def test_publishers_and_tags_carry_book_counts() -> None:
 
 
 def test_a_tag_without_books_counts_zero() -> None:
-    """A tag no book carries is still listed, with 0 (the count's join must stay an outer
-    join)."""
+    """A tag no book carries is still listed, with 0 (its stored count: no trigger ran)."""
     seed(20)
     Tag.objects.create(name="unused")
     assert {t.name: t.book_count for t in list_tags()}["unused"] == 0
