@@ -7,6 +7,8 @@ import django.db.models.expressions
 from django.db import migrations, models
 from django.db.models import Count, Sum
 
+from bookstore.migrations._statement_limit import no_statement_limit
+
 BATCH = 2000
 
 
@@ -16,10 +18,13 @@ def fill_ratings(apps, schema_editor):
     The same arithmetic as repos/ratings.py's stored_average, copied: a migration must not
     change when the application code does.
     """
+    with no_statement_limit(schema_editor.connection):  # a large table takes a while
+        _fill_ratings(apps)
+
+
+def _fill_ratings(apps):
     Book = apps.get_model("bookstore", "Book")
     Review = apps.get_model("bookstore", "Review")
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("SET LOCAL statement_timeout = 0")  # a large table takes a while
     sums = (
         Review.objects.order_by("book_id")
         .values("book_id")
