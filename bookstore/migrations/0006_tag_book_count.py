@@ -174,14 +174,14 @@ MYSQL_DROP = [
 ]
 
 # What each vendor's set is made of (the tests compare the database's catalog with it).
-TRIGGER_NAMES = {
+_TRIGGER_SUFFIXES = {
     "sqlite": ("insert", "delete", "update"),
     "postgresql": ("insert", "delete", "update", "truncate"),
     "mysql": ("lock_insert", "lock_update", "insert", "delete", "update"),
 }
 TRIGGER_NAMES = {
-    vendor: tuple(f"bookstore_book_tags_count_{name}" for name in names)
-    for vendor, names in TRIGGER_NAMES.items()
+    vendor: tuple(f"bookstore_book_tags_count_{suffix}" for suffix in suffixes)
+    for vendor, suffixes in _TRIGGER_SUFFIXES.items()
 }
 CREATE = {"sqlite": SQLITE, "postgresql": POSTGRESQL, "mysql": MYSQL}
 DROP = {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP, "mysql": MYSQL_DROP}

@@ -7,7 +7,6 @@ table off, and on MariaDB leave the migration half applied.
 import importlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -17,6 +16,7 @@ from django.db import connection, transaction
 from bookstore.db_session import is_mariadb
 from bookstore.migrations._statement_limit import no_statement_limit
 from tests.bookstore.data import seed
+from tests.migrating import schema_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -98,8 +98,7 @@ def test_every_backfill_statement_runs_inside_the_lifted_limit(
             outside.append(sql)
         return execute(sql, *args)
 
-    editor = SimpleNamespace(connection=connection, execute=connection.cursor().execute)
     with connection.execute_wrapper(record):
-        getattr(migration, function)(apps, editor)
+        getattr(migration, function)(apps, schema_editor())
     assert ran  # the backfill did run its queries
     assert outside == []

@@ -10,10 +10,11 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.db.models import Count
 
 from bookstore.models import Tag
 from tests.bookstore.data import seed
+from tests.migrating import schema_editor
+from tests.repos.tag_counts import live, stored
 from tests.writes.factories import make_book
 
 migration = importlib.import_module("bookstore.migrations.0006_tag_book_count")
@@ -37,20 +38,6 @@ def triggers() -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def live() -> dict[int, int]:
-    return dict(Tag.objects.annotate(live=Count("books")).values_list("id", "live"))
-
-
-def stored() -> dict[int, int]:
-    return dict(Tag.objects.values_list("id", "book_count"))
-
-
-def editor() -> SimpleNamespace:
-    """A stand-in for the schema editor (SQLite refuses to open one inside a test's
-    transaction): the backfill only reads the vendor and runs one SET."""
-    return SimpleNamespace(connection=connection, execute=connection.cursor().execute)
-
-
 @pytest.mark.django_db
 def test_the_backfill_counts_the_links_of_every_tag() -> None:
     seed(40)
@@ -59,7 +46,7 @@ def test_the_backfill_counts_the_links_of_every_tag() -> None:
     assert 0 in expected.values()
     Tag.objects.update(book_count=0)
     Tag.objects.filter(name="unused").update(book_count=5)  # a wrong count is overwritten
-    migration.fill_book_counts(apps, editor())
+    migration.fill_book_counts(apps, schema_editor())
     assert stored() == expected
 
 
@@ -69,7 +56,7 @@ def test_the_backfill_works_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     expected = live()
     Tag.objects.update(book_count=0)
     monkeypatch.setattr(migration, "BATCH", 3)
-    migration.fill_book_counts(apps, editor())
+    migration.fill_book_counts(apps, schema_editor())
     assert stored() == expected
 
 

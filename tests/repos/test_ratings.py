@@ -5,11 +5,10 @@ import importlib
 import random
 import threading
 from decimal import ROUND_HALF_EVEN, Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Avg, Count, Sum
 from fetchplan.observe import record_queries
 
@@ -21,6 +20,7 @@ from repos.expressions import FloatCast
 from repos.ratings import AVERAGE_PLACES, stored_average
 from repos.reviews import add_review
 from tests.bookstore.data import seed
+from tests.migrating import schema_editor
 from tests.writes.concurrency import run_workers
 from tests.writes.factories import make_book
 
@@ -92,10 +92,7 @@ def test_the_migration_fills_the_rating_of_existing_books() -> None:
     expected = {book_id: computed(book_id) for book_id in Book.objects.values_list("pk", flat=True)}
     Book.objects.update(rating_count=0, rating_sum=0, rating_average=Decimal(0))
     migration = importlib.import_module("bookstore.migrations.0003_book_ratings")
-    # The function only reads the vendor and runs one SET: a stand-in for the schema editor,
-    # which SQLite refuses to open inside the test's transaction.
-    editor = SimpleNamespace(connection=connection, execute=connection.cursor().execute)
-    migration.fill_ratings(apps, editor)
+    migration.fill_ratings(apps, schema_editor())
     assert {book_id: stored(book_id) for book_id in expected} == expected
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import Count
 from fetchplan.observe import record_queries
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,20 +14,12 @@ from hypothesis import strategies as st
 from bookstore.models import Book, Tag
 from repos.tags import get_tag, list_tags
 from tests.bookstore.data import seed
+from tests.repos.tag_counts import live, stored
 from tests.writes.concurrency import run_workers
 from tests.writes.factories import make_book
 
 Link = Book.tags.through
 LINKS = Link._meta.db_table
-
-
-def live() -> dict[int, int]:
-    """Return each tag's number of books, counted from the links now."""
-    return dict(Tag.objects.annotate(live=Count("books")).values_list("id", "live"))
-
-
-def stored() -> dict[int, int]:
-    return dict(Tag.objects.values_list("id", "book_count"))
 
 
 def assert_exact() -> None:
