@@ -13,9 +13,11 @@ suite will use (``mysql://fetchplan_<id>:<password>@127.0.0.1:3306/bookstore_<id
 
 The user creates triggers (migration 0006 keeps each tag's book count with them): ALL
 PRIVILEGES on the databases includes TRIGGER. With binary logging on, MariaDB/MySQL also
-require SUPER for CREATE TRIGGER unless ``log_bin_trust_function_creators`` is on; step 2
-turns that server variable on (a global setting, until the server restarts) when it finds
-binary logging on and the variable off.
+require SUPER for CREATE TRIGGER unless ``log_bin_trust_function_creators`` is on. So on every
+run, whether the user was just made or existed already, the script reads both server
+variables; if binary logging is on and the variable off, it connects as the administrator and
+turns the variable on (a global setting: a server restart turns it off again, and the next run
+turns it back on).
 
 Everything it prints goes to stderr; exit 1 means the server is unreachable or the setup failed.
 """
@@ -28,16 +30,37 @@ import dj_database_url
 import MySQLdb
 
 CONNECT_TIMEOUT = 3
+TRIGGER_VARIABLES = "SELECT @@GLOBAL.log_bin, @@GLOBAL.log_bin_trust_function_creators"
 
 
-def _connect_as_user(config: dict[str, object]) -> None:
-    MySQLdb.connect(
+def _triggers_blocked(config: dict[str, object]) -> bool:
+    """Connect as the URL's user; return True if binary logging stops it creating triggers.
+
+    Raises ``MySQLdb.OperationalError`` when the user cannot connect.
+    """
+    connection = MySQLdb.connect(
         host=str(config.get("HOST") or "127.0.0.1"),
         port=int(str(config.get("PORT") or 3306)),
         user=str(config["USER"]),
         password=str(config.get("PASSWORD") or ""),
         connect_timeout=CONNECT_TIMEOUT,
-    ).close()
+    )
+    try:
+        cursor = connection.cursor()
+        cursor.execute(TRIGGER_VARIABLES)
+        log_bin, trusted = cursor.fetchone()
+        return bool(log_bin) and not trusted
+    finally:
+        connection.close()
+
+
+def _admin() -> Any:
+    """Connect as the administrator, over the local socket."""
+    return MySQLdb.connect(
+        user=os.environ.get("MARIADB_ADMIN_USER", "root"),
+        unix_socket=os.environ.get("MARIADB_SOCKET", "/run/mysqld/mysqld.sock"),
+        connect_timeout=CONNECT_TIMEOUT,
+    )
 
 
 def _suffix(database: str) -> str:
@@ -59,7 +82,7 @@ def _grant_on(database_pattern: str) -> str:
 
 def _allow_triggers(cursor: Any) -> bool:
     """Let users without SUPER create triggers when binary logging is on; return True if set."""
-    cursor.execute("SELECT @@GLOBAL.log_bin, @@GLOBAL.log_bin_trust_function_creators")
+    cursor.execute(TRIGGER_VARIABLES)
     log_bin, trusted = cursor.fetchone()
     if not log_bin or trusted:
         return False
@@ -72,11 +95,7 @@ def _create_user(config: dict[str, object]) -> None:
     user, password = str(config["USER"]), str(config.get("PASSWORD") or "")
     # In a GRANT, _ and % in a database name are wildcards: \_ is a literal underscore.
     pattern = "%" + _suffix(str(config["NAME"])).replace("_", "\\_")
-    admin = MySQLdb.connect(
-        user=os.environ.get("MARIADB_ADMIN_USER", "root"),
-        unix_socket=os.environ.get("MARIADB_SOCKET", "/run/mysqld/mysqld.sock"),
-        connect_timeout=CONNECT_TIMEOUT,
-    )
+    admin = _admin()
     try:
         cursor = admin.cursor()
         for host in ("localhost", "127.0.0.1"):
@@ -89,20 +108,39 @@ def _create_user(config: dict[str, object]) -> None:
         admin.close()
 
 
+def _allow_triggers_as_admin() -> None:
+    admin = _admin()
+    try:
+        _allow_triggers(admin.cursor())
+    finally:
+        admin.close()
+
+
 def main(url: str) -> int:
     config = dict(dj_database_url.parse(url))
     try:
-        _connect_as_user(config)
-        return 0
+        blocked = _triggers_blocked(config)
     except MySQLdb.OperationalError:
-        pass
-    try:
-        _create_user(config)
-        _connect_as_user(config)
-    except (MySQLdb.Error, ValueError) as exc:
-        print(f"MariaDB not reachable or not set up: {exc}".strip(), file=sys.stderr)
-        return 1
-    print(f"MariaDB: created user {config['USER']} for this checkout's databases", file=sys.stderr)
+        try:
+            _create_user(config)
+            _triggers_blocked(config)
+        except (MySQLdb.Error, ValueError) as exc:
+            print(f"MariaDB not reachable or not set up: {exc}".strip(), file=sys.stderr)
+            return 1
+        print(
+            f"MariaDB: created user {config['USER']} for this checkout's databases", file=sys.stderr
+        )
+        return 0
+    if blocked:
+        try:
+            _allow_triggers_as_admin()
+        except MySQLdb.Error as exc:
+            print(
+                f"MariaDB: binary logging is on and {config['USER']} cannot create triggers "
+                f"(log_bin_trust_function_creators could not be set: {exc})",
+                file=sys.stderr,
+            )
+            return 1
     return 0
 
 
