@@ -22,6 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import dj_database_url
 import pytest
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "mariadb_ready.py"
@@ -69,9 +70,12 @@ class Server:
     port: int
 
     def root(self) -> Any:
-        import MySQLdb
+        return _driver().connect(user="root", unix_socket=self.socket)
 
-        return MySQLdb.connect(user="root", unix_socket=self.socket)
+
+def _driver() -> Any:
+    """Return mysqlclient's module (it ships no type stubs), skipping where it is missing."""
+    return pytest.importorskip("MySQLdb")
 
 
 def _free_port() -> int:
@@ -92,7 +96,7 @@ def binlog_server() -> Iterator[Server]:
     """A MariaDB server of its own, binary logging on, root over its socket; removed after."""
     if not os.environ.get("DATABASE_URL", "").startswith("mysql://"):
         pytest.skip("runs in the suite's MariaDB run only")
-    mysqldb = pytest.importorskip("MySQLdb")
+    mysqldb = _driver()
     install, server = shutil.which("mariadb-install-db"), shutil.which("mariadbd", path="/usr/sbin")
     if install is None or server is None:
         _unavailable("mariadb-install-db or mariadbd is not installed")
@@ -133,11 +137,8 @@ def binlog_server() -> Iterator[Server]:
 
 def _create_trigger(server: Server, url: str) -> None:
     """As the URL's user, make a table and a trigger on it in the URL's database."""
-    import dj_database_url
-    import MySQLdb
-
     config = dj_database_url.parse(url)
-    connection = MySQLdb.connect(
+    connection = _driver().connect(
         host="127.0.0.1", port=server.port, user=config["USER"], password=config["PASSWORD"]
     )
     try:
@@ -174,8 +175,6 @@ def _restart_setting(server: Server) -> None:
 def test_the_user_creates_triggers_on_a_binary_logging_server_new_or_existing(
     binlog_server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import MySQLdb
-
     monkeypatch.setenv("MARIADB_SOCKET", binlog_server.socket)
     url = f"mysql://fetchplan_binlog:secret@127.0.0.1:{binlog_server.port}/bookstore_binlog"
     script = load()
@@ -185,7 +184,7 @@ def test_the_user_creates_triggers_on_a_binary_logging_server_new_or_existing(
     _create_trigger(binlog_server, url)
 
     _restart_setting(binlog_server)
-    with pytest.raises(MySQLdb.OperationalError) as refused:
+    with pytest.raises(_driver().OperationalError) as refused:
         _create_trigger(binlog_server, url)  # what migration 0006 would meet
     assert refused.value.args[0] == 1419  # "You do not have the SUPER privilege and binary..."
     assert script.main(url) == 0  # the user exists: the setting is restored all the same
