@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 VARIANT_LABELS = {
     "floor": "raw SQL `fetchall()` (floor)",
+    "plan_sql": "the plan's own SQL, `fetchall()`",
     "naive": "naive Django (N+1)",
     "hand_tuned": "hand-tuned Django",
     "readers": "django-readers",

@@ -4,8 +4,9 @@
 PostgreSQL and MariaDB (scenario 1 only there; skipped when unreachable), on the fixtures
 ``make bench`` builds (reused when present):
 
-- scenario 1 (list) at 1,000, 10,000 and 100,000 books: floor, hand-tuned Django, the layer
-  with pydantic DTOs and with NamedTuple DTOs;
+- scenario 1 (list) at 1,000, 10,000 and 100,000 books: floor, the plan's own statements
+  through the cursor (``plan_sql``), hand-tuned Django, the layer with pydantic DTOs and with
+  NamedTuple DTOs;
 - scenario 2 (book pages), 1,000 pages: floor, hand-tuned Django, the layer;
 - scenario 6 (single objects by primary key), 1,000 calls: floor, naive and hand-tuned
   Django, the layer's repository function.
@@ -32,7 +33,7 @@ PAGES = 1_000
 JOBS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("single", "6: single objects by pk", ("floor", "naive", "hand_tuned", "layer")),
     ("detail", "2: book pages", ("floor", "hand_tuned", "layer")),
-    ("list", "1: list books", ("floor", "hand_tuned", "layer", "layer_tuple")),
+    ("list", "1: list books", ("floor", "plan_sql", "hand_tuned", "layer", "layer_tuple")),
 )
 
 
@@ -58,6 +59,8 @@ def _row(label: str, size: int, measured: dict[str, Any]) -> list[str]:
         extra = ""
         if key.startswith("layer") and "hand_tuned" in medians:
             extra = f"{medians[key] / medians['hand_tuned']:.2f}×"
+        if key.startswith("layer") and "plan_sql" in medians:
+            extra += f" (× plan SQL {medians[key] / medians['plan_sql']:.2f})"
         if key == "layer_tuple":
             extra += f" (pydantic/NamedTuple {medians['layer'] / medians[key]:.2f}×)"
         lines.append(
