@@ -143,8 +143,9 @@ def _create_trigger(server: Server, url: str) -> None:
     )
     try:
         cursor = connection.cursor()
-        cursor.execute(f"CREATE DATABASE IF NOT EXISTS {config['NAME']}")
-        cursor.execute(f"USE {config['NAME']}")
+        assert config["NAME"] == "bookstore_binlog"  # the literal below: no formatted SQL
+        cursor.execute("CREATE DATABASE IF NOT EXISTS bookstore_binlog")
+        connection.select_db("bookstore_binlog")
         cursor.execute("CREATE TABLE IF NOT EXISTS t (n INT)")
         cursor.execute("DROP TRIGGER IF EXISTS t_insert")
         cursor.execute("CREATE TRIGGER t_insert BEFORE INSERT ON t FOR EACH ROW SET NEW.n = 1")
