@@ -44,6 +44,7 @@ from django.db.models.query import ModelIterable, ValuesListIterable
 from django.db.models.sql import Query
 from django.db.models.sql.where import AND
 
+from fetchplan.plan import fast_converters
 from fetchplan.plan.compile import ManyEdge, Node
 from fetchplan.plan.fast_path import FastPath
 from fetchplan.plan.querysets import (
@@ -364,11 +365,12 @@ def converter(queryset: QuerySet[Any, Any], compiler: Any) -> Convert:
     """Return a function turning fetched rows into ``values_list()`` tuples of ``queryset``.
 
     Generated once per statement: Django's converters of each column (only those that have
-    any) and the column order ``values_list()`` gives, in one tuple expression per row.
+    any; a slow one replaced by its equivalent in ``fast_converters``) and the column order
+    ``values_list()`` gives, in one tuple expression per row.
     """
     assert queryset._iterable_class is ValuesListIterable
     fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
-    converters = compiler.get_converters(fields)
+    converters = fast_converters.replace(compiler.get_converters(fields), compiler.connection)
     order = _row_order(queryset)
     if not converters and order == list(range(len(order))) and len(order) == compiler.col_count:
         return _as_is
