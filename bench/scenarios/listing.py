@@ -24,7 +24,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django_readers import pairs, qs, specs
 from fetchplan import Strategy, fetch_all
-from fetchplan.plan.querysets import FEW_PARENTS
+from fetchplan.plan.querysets import few_parents
 
 from bench.harness import Record, Variant
 from bench.scenarios.common import (
@@ -148,7 +148,7 @@ def floor(bound: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
 
 # The plan's tag statement (``explain(BOOK_ROW)``): the engine cannot turn a caller's filter on
 # books into the floor's ``bt.book_id <= %s``, so it selects the tags' parents by the books'
-# ids (at most FEW_PARENTS of them) or by a subquery of the caller's queryset.
+# ids (when ``few_parents()``, the engine's own rule) or by a subquery of the caller's queryset.
 _PLAN_TAGS = f"""
     SELECT bt.book_id, t.name FROM {TAG} t INNER JOIN {BOOK_TAGS} bt ON t.id = bt.tag_id
     WHERE bt.book_id IN ({{parents}}) ORDER BY bt.book_id, t.name, t.id
@@ -164,7 +164,7 @@ def plan_sql(bound: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     grouping, building DTOs); it against the floor is what the generic statement costs.
     """
     book_rows = fetchall(floor_books_sql(connection.vendor), (bound,))
-    if len(book_rows) <= FEW_PARENTS:
+    if few_parents(len(book_rows), connection.alias):
         ids = tuple(row[0] for row in book_rows)
         parents = ", ".join(["%s"] * len(ids))
         return book_rows, fetchall(_PLAN_TAGS.format(parents=parents), ids)
