@@ -4,20 +4,20 @@
 checkouts on one machine never share a database or a user. This script, given the URL the
 suite will use (``mysql://fetchplan_<id>:<password>@127.0.0.1:3306/bookstore_<id>``):
 
-1. connects as that user; if it can, exits 0;
-2. otherwise connects as the administrator (``MARIADB_ADMIN_USER``, default ``root``, over the
+1. connects as that user;
+2. if it cannot, connects as the administrator (``MARIADB_ADMIN_USER``, default ``root``, over the
    local socket: Debian's MariaDB lets the system's root in without a password) and creates the
    user, for ``localhost`` and ``127.0.0.1``, with every privilege on the databases whose name
    ends in ``_<id>`` (the URL's database, the test runner's ``test_<name>``, the library's);
-3. connects as the user again.
+   then connects as the user again;
+3. reads, as the user, whether binary logging stops it creating triggers (below), and if so
+   lets it, as the administrator; then exits 0.
 
 The user creates triggers (migration 0006 keeps each tag's book count with them): ALL
 PRIVILEGES on the databases includes TRIGGER. With binary logging on, MariaDB/MySQL also
-require SUPER for CREATE TRIGGER unless ``log_bin_trust_function_creators`` is on. So on every
-run, whether the user was just made or existed already, the script reads both server
-variables; if binary logging is on and the variable off, it connects as the administrator and
-turns the variable on (a global setting: a server restart turns it off again, and the next run
-turns it back on).
+require SUPER for CREATE TRIGGER unless ``log_bin_trust_function_creators`` is on. Step 3
+runs whether the user was just made or existed already: the variable is a global setting that
+a server restart turns off again, and the next run turns it back on.
 
 Everything it prints goes to stderr; exit 1 means the server is unreachable or the setup failed.
 """
@@ -103,7 +103,6 @@ def _create_user(config: dict[str, object]) -> None:
             cursor.execute("CREATE USER IF NOT EXISTS %s@%s IDENTIFIED BY %s", account)
             cursor.execute("ALTER USER %s@%s IDENTIFIED BY %s", account)
             cursor.execute(_grant_on(pattern), (user, host))
-        _allow_triggers(cursor)
     finally:
         admin.close()
 
@@ -119,18 +118,18 @@ def _allow_triggers_as_admin() -> None:
 def main(url: str) -> int:
     config = dict(dj_database_url.parse(url))
     try:
-        blocked = _triggers_blocked(config)
-    except MySQLdb.OperationalError:
         try:
+            blocked = _triggers_blocked(config)
+        except MySQLdb.OperationalError:
             _create_user(config)
-            _triggers_blocked(config)
-        except (MySQLdb.Error, ValueError) as exc:
-            print(f"MariaDB not reachable or not set up: {exc}".strip(), file=sys.stderr)
-            return 1
-        print(
-            f"MariaDB: created user {config['USER']} for this checkout's databases", file=sys.stderr
-        )
-        return 0
+            blocked = _triggers_blocked(config)
+            print(
+                f"MariaDB: created user {config['USER']} for this checkout's databases",
+                file=sys.stderr,
+            )
+    except (MySQLdb.Error, ValueError) as exc:
+        print(f"MariaDB not reachable or not set up: {exc}".strip(), file=sys.stderr)
+        return 1
     if blocked:
         try:
             _allow_triggers_as_admin()
