@@ -1,8 +1,9 @@
 """fast_converters: Django 6's SQLite ``DecimalField`` converter with its context made once.
 
 It must give the very values Django's gives (same type, same digits, same exponent, the same
-error where Django's raises), and the compiled statements must use it. Runs on SQLite under
-Django 6 (elsewhere nothing is replaced: see the last test).
+error where Django's raises), replace Django's converter on SQLite under Django 6 and nothing
+anywhere else, and the compiled statements must use it. Django's SQLite converter is taken
+from its SQLite backend's operations directly, so the comparisons run on every database.
 """
 
 from decimal import Decimal
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.db.models import DecimalField
 from django.db.models.expressions import Col, Value
 from fetchplan.plan import compiled_sql, fast_converters
@@ -19,6 +21,9 @@ from hypothesis import strategies as st
 from fetchplan_tests.testapp.models import Novel
 
 REPLACED = "sqlite_decimal.<locals>.convert"
+SQLiteOperations = SQLiteWrapper.ops_class  # via the backend: its module imports in that order
+DJANGO_6 = hasattr(SQLiteOperations, "_create_decimal")
+"""Django 6's SQLite converter (the one replaced); Django 5.2's makes its context once."""
 values = st.one_of(
     st.none(),
     st.floats(allow_nan=False, allow_infinity=False, min_value=-1e7, max_value=1e7),
@@ -32,14 +37,14 @@ def price_column() -> Col:
     return Col(Novel._meta.db_table, Novel._meta.get_field("price"))
 
 
-def decimal_converter(expression: Any) -> Any:
-    """Return SQLite's ``DecimalField`` converter for ``expression`` (not in the base class)."""
-    return getattr(connection.ops, "get_decimalfield_converter")(expression)  # noqa: B009
+def sqlite_converter(expression: Any) -> Any:
+    """Return Django's SQLite ``DecimalField`` converter for ``expression``."""
+    return SQLiteOperations(connection).get_decimalfield_converter(expression)
 
 
-def django_6_on_sqlite() -> None:
-    if connection.vendor != "sqlite" or not hasattr(type(connection.ops), "_create_decimal"):
-        pytest.skip("replaces Django 6's SQLite converter only")
+def replaced_here() -> bool:
+    """Return True if this suite's database is one where the converter is replaced."""
+    return connection.vendor == "sqlite" and DJANGO_6
 
 
 def outcome(convert: Any, value: object, column: Col) -> tuple[str, str]:
@@ -51,18 +56,17 @@ def outcome(convert: Any, value: object, column: Col) -> tuple[str, str]:
     return type(result).__name__, str(result)
 
 
+@pytest.mark.skipif(not DJANGO_6, reason="Django 6's SQLite converter only")
 @given(values)
 def test_the_same_value_as_djangos_converter(value: object) -> None:
-    django_6_on_sqlite()
     column = price_column()
-    djangos = decimal_converter(column)
-    ((ours,), _) = fast_converters.replace({0: ([djangos], column)}, connection)[0]
-    assert ours.__qualname__ == REPLACED
-    assert outcome(ours, value, column) == outcome(djangos, value, column)
+    field = Novel._meta.get_field("price")
+    assert isinstance(field, DecimalField)
+    ours = fast_converters.sqlite_decimal(field.decimal_places, field.context)
+    assert outcome(ours, value, column) == outcome(sqlite_converter(column), value, column)
 
 
 def test_known_values() -> None:
-    django_6_on_sqlite()
     ours = fast_converters.sqlite_decimal(2, Novel._meta.get_field("price").context)
     column = price_column()
     assert str(ours(12.5, column, connection)) == "12.50"
@@ -72,28 +76,33 @@ def test_known_values() -> None:
     assert ours(None, column, connection) is None
 
 
+def test_djangos_converter_is_replaced_on_django_6_sqlite_only() -> None:
+    column = price_column()
+    djangos = sqlite_converter(column)
+    ((function,), _) = fast_converters.replace({0: ([djangos], column)}, connection)[0]
+    if replaced_here():
+        assert function.__qualname__ == REPLACED
+    else:
+        assert function is djangos
+
+
+def test_other_converters_are_kept() -> None:
+    expression = Value(Decimal("1.5"), output_field=DecimalField())  # not a column
+    other = [lambda value, expression, connection: value]
+    assert fast_converters.replace({0: (other, expression)}, connection)[0][0] == other
+    not_a_column = sqlite_converter(expression)  # Django's branch without quantize
+    replaced = fast_converters.replace({0: ([not_a_column], expression)}, connection)
+    assert replaced[0][0] == [not_a_column]
+
+
 @pytest.mark.django_db
 def test_compiled_statements_use_it() -> None:
     """Catches: ``compiled_sql.converter`` no longer calling ``fast_converters.replace``."""
-    django_6_on_sqlite()
+    if not replaced_here():
+        pytest.skip("replaces Django 6's SQLite converter only")
     queryset = Novel.objects.values_list("title", "price")
     compiler = queryset.query.get_compiler(using=queryset.db)
     compiler.as_sql()
     convert = compiled_sql.converter(queryset, compiler)
     used = [f.__qualname__ for f in convert.__globals__.values() if callable(f)]
     assert REPLACED in used
-
-
-def test_anything_else_keeps_djangos_converter() -> None:
-    column = price_column()
-    djangos = connection.ops.get_db_converters(column)
-    kept = fast_converters.replace({0: (djangos, column)}, connection)[0][0]
-    if connection.vendor != "sqlite" or not hasattr(type(connection.ops), "_create_decimal"):
-        assert kept == djangos
-    expression = Value(Decimal("1.5"), output_field=DecimalField())  # not a column
-    other = [lambda value, expression, connection: value]
-    assert fast_converters.replace({0: (other, expression)}, connection)[0][0] == other
-    if connection.vendor == "sqlite":
-        not_a_column = decimal_converter(expression)
-        replaced = fast_converters.replace({0: ([not_a_column], expression)}, connection)
-        assert replaced[0][0] == [not_a_column]
