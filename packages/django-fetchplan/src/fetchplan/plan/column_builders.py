@@ -46,8 +46,8 @@ RowBuilder = Callable[[Row], Any]
 
 _COLUMN, _ONE, _MANY, _MISSING = range(4)
 _new = object.__new__
-_set_attribute = object.__setattr__
-# pydantic's slots, set through their descriptors (no attribute lookup by name per call).
+# pydantic's slots and instance dict, set through their descriptors (no lookup by name per call).
+_set_dict = vars(BaseModel)["__dict__"].__set__
 _set_fields_set = vars(BaseModel)["__pydantic_fields_set__"].__set__
 _set_extra = vars(BaseModel)["__pydantic_extra__"].__set__
 _set_private = vars(BaseModel)["__pydantic_private__"].__set__
@@ -131,7 +131,7 @@ def build(
         values = _values(found, rows, count, ones, manys)
         return list(map(partial(tuple.__new__, dto), values))
     instances = list(map(_new, repeat(dto, count)))
-    _drain(map(_set_attribute, instances, repeat("__dict__"), map(field_dicts, rows)))
+    _drain(map(_set_dict, instances, map(field_dicts, rows)))
     _drain(map(_set_fields_set, instances, repeat(shared_fields_set(dto))))
     _drain(map(_set_extra, instances, repeat(None)))
     _drain(map(_set_private, instances, repeat(None)))

@@ -365,8 +365,9 @@ def converter(queryset: QuerySet[Any, Any], compiler: Any) -> Convert:
     """Return a function turning fetched rows into ``values_list()`` tuples of ``queryset``.
 
     Generated once per statement: Django's converters of each column (only those that have
-    any; a slow one replaced by its equivalent in ``fast_converters``) and the column order
-    ``values_list()`` gives, in one tuple expression per row.
+    any; a slow one replaced by its equivalent in ``fast_converters``, which may read the
+    column through a memo made per call) and the column order ``values_list()`` gives, in one
+    tuple expression per row.
     """
     assert queryset._iterable_class is ValuesListIterable
     fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
@@ -376,16 +377,26 @@ def converter(queryset: QuerySet[Any, Any], compiler: Any) -> Convert:
         return _as_is
     namespace: dict[str, Any] = {"_connection": compiler.connection}
     items = []
+    memos = []
     for position in order:
         value = f"row[{position}]"
         if position in converters:
             functions, expression = converters[position]
             namespace[f"_e{position}"] = expression
-            for number, function in enumerate(functions):
+            remembering = fast_converters.memo(functions)
+            if remembering is not None:  # a fresh memo per batch of rows, read in C
+                namespace[f"_memo{position}"] = remembering
+                memos.append(f"    _m{position} = _memo{position}()\n")
+                value = f"_m{position}[{value}]"
+            for number, function in enumerate([] if remembering else functions):
                 namespace[f"_c{position}_{number}"] = function
                 value = f"_c{position}_{number}({value}, _e{position}, _connection)"
         items.append(value + ", ")
-    source = f"def convert(rows):\n    return [({''.join(items)}) for row in rows]\n"
+    source = (
+        "def convert(rows):\n"
+        + "".join(memos)
+        + f"    return [({''.join(items)}) for row in rows]\n"
+    )
     exec(source, namespace)
     convert: Convert = namespace["convert"]
     return convert

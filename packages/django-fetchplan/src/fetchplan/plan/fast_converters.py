@@ -13,6 +13,14 @@ A converter is replaced only when it is exactly that one: SQLite, Django's funct
 and name, the backend having ``_create_decimal`` (Django 5.2's converter already makes its
 context once, and is left alone), and the same branch Django took (a column with
 ``decimal_places``, quantized). Anything else keeps Django's converter.
+
+That converter also remembers, for one batch of rows (a statement's rows, a ``stream()``
+chunk), the ``Decimal`` it made for each float or int: a column of prices or amounts repeats a
+few values over many rows, and a repeat then costs one dict lookup made in C instead of a
+conversion (``compiled_sql.converter`` reads the column through :meth:`SQLiteDecimal.memo`).
+Only values whose repeats must convert alike are remembered: no zero (``-0.0 == 0`` but
+converts to ``-0.00``) and nothing of 15 digits or more (an int that equals a float there
+converts exactly, the float to 15 digits).
 """
 
 from collections.abc import Callable
@@ -52,20 +60,55 @@ def _faster(function: Converter, expression: Any) -> Converter:
     return sqlite_decimal(field.decimal_places, field.context)
 
 
-def sqlite_decimal(decimal_places: int, context: Context) -> Converter:
-    """Return Django 6's SQLite ``DecimalField`` column converter with its context made once.
+def memo(functions: list[Converter]) -> type[dict[Any, Any]] | None:
+    """Return the memo class of a column whose only converter is a :class:`SQLiteDecimal`.
+
+    None for any other column: its converters run on every value.
+    """
+    if len(functions) == 1 and isinstance(functions[0], SQLiteDecimal):
+        return functions[0].memo
+    return None
+
+
+def sqlite_decimal(decimal_places: int, context: Context) -> "SQLiteDecimal":
+    """Return Django 6's SQLite ``DecimalField`` column converter with its context made once."""
+    return SQLiteDecimal(decimal_places, context)
+
+
+_NUMBERS = (int, float)
+_REMEMBERED = 1e15
+"""Values remembered are below this in magnitude: fewer than 16 digits before the point."""
+
+
+class SQLiteDecimal:
+    """Django 6's SQLite ``DecimalField`` converter for a column, its context made once.
 
     Django's steps: ``None`` stays ``None``; an int or a str becomes ``Decimal(value)``, any
     other value ``Context(prec=15).create_decimal_from_float(value)`` (SQLite keeps 15
     significant digits); then ``quantize`` to the field's places in the field's context.
     """
-    places = Decimal(1).scaleb(-decimal_places)
-    from_float = Context(prec=15).create_decimal_from_float
 
-    def convert(value: Any, expression: Any, connection: BaseDatabaseWrapper) -> Any:
-        if value is None:
-            return None
-        number = Decimal(value) if isinstance(value, int | str) else from_float(value)
-        return number.quantize(places, context=context)
+    def __init__(self, decimal_places: int, context: Context) -> None:
+        places = Decimal(1).scaleb(-decimal_places)
+        from_float = Context(prec=15).create_decimal_from_float
 
-    return convert
+        class Memo(dict[Any, Decimal | None]):
+            """Raw value to converted value for one batch of rows (see the module's doc)."""
+
+            __slots__ = ()
+
+            def __missing__(self, value: Any) -> Decimal | None:
+                if value is None:
+                    return None
+                number = Decimal(value) if isinstance(value, int | str) else from_float(value)
+                converted = number.quantize(places, context=context)
+                if type(value) in _NUMBERS and value and -_REMEMBERED < value < _REMEMBERED:
+                    self[value] = converted
+                return converted
+
+        self.memo: type[dict[Any, Decimal | None]] = Memo
+        """A new empty memo per batch: ``memo()[value]`` converts ``value``, remembering it."""
+
+    def __call__(self, value: Any, expression: Any, connection: BaseDatabaseWrapper) -> Any:
+        """Convert one value, as Django's converter does (the converter signature)."""
+        return self.memo()[value]

@@ -1,9 +1,11 @@
 """fast_converters: Django 6's SQLite ``DecimalField`` converter with its context made once.
 
 It must give the very values Django's gives (same type, same digits, same exponent, the same
-error where Django's raises), replace Django's converter on SQLite under Django 6 and nothing
-anywhere else, and the compiled statements must use it. Django's SQLite converter is taken
-from its SQLite backend's operations directly, so the comparisons run on every database.
+error where Django's raises), also through its memo over a batch with repeated and
+equal-but-different values, replace Django's converter on SQLite under Django 6 and nothing
+anywhere else, and the compiled statements must use it, with a fresh memo per batch.
+Django's SQLite converter is taken from its SQLite backend's operations directly, so the
+comparisons run on every database.
 """
 
 from decimal import Decimal
@@ -20,7 +22,6 @@ from hypothesis import strategies as st
 
 from fetchplan_tests.testapp.models import Novel
 
-REPLACED = "sqlite_decimal.<locals>.convert"
 SQLiteOperations = SQLiteWrapper.ops_class  # via the backend: its module imports in that order
 DJANGO_6 = hasattr(SQLiteOperations, "_create_decimal")
 """Django 6's SQLite converter (the one replaced); Django 5.2's makes its context once."""
@@ -33,8 +34,27 @@ values = st.one_of(
 )
 
 
+EQUAL_BUT_DIFFERENT = (-0.0, 0, 0.0, 2.0**55, 2**55, 1e15, 10**15, 1.0, 1, True)
+"""Values equal to one another that Django converts differently (or must not be confused)."""
+
+
+WIDE = DecimalField(max_digits=40, decimal_places=2)
+"""Wide enough that 2**55 converts instead of raising (``Novel.price`` has 6 digits)."""
+
+
+def converter_of(column: Col) -> fast_converters.SQLiteDecimal:
+    field = column.output_field
+    assert isinstance(field, DecimalField)
+    assert field.decimal_places is not None
+    return fast_converters.sqlite_decimal(field.decimal_places, field.context)
+
+
 def price_column() -> Col:
     return Col(Novel._meta.db_table, Novel._meta.get_field("price"))
+
+
+def wide_column() -> Col:
+    return Col(Novel._meta.db_table, WIDE)
 
 
 def sqlite_converter(expression: Any) -> Any:
@@ -81,7 +101,7 @@ def test_djangos_converter_is_replaced_on_django_6_sqlite_only() -> None:
     djangos = sqlite_converter(column)
     ((function,), _) = fast_converters.replace({0: ([djangos], column)}, connection)[0]
     if replaced_here():
-        assert function.__qualname__ == REPLACED
+        assert isinstance(function, fast_converters.SQLiteDecimal)
     else:
         assert function is djangos
 
@@ -95,14 +115,65 @@ def test_other_converters_are_kept() -> None:
     assert replaced[0][0] == [not_a_column]
 
 
+@pytest.mark.skipif(not DJANGO_6, reason="Django 6's SQLite converter only")
+@given(
+    st.lists(st.one_of(values, st.sampled_from(EQUAL_BUT_DIFFERENT)), max_size=30),
+    st.sampled_from([price_column, wide_column]),
+)
+def test_a_memo_over_a_batch_gives_djangos_values(batch: list[object], make: Any) -> None:
+    """One memo converts a whole batch: each value as Django converts it alone.
+
+    Catches: remembering zeros (``-0.0 == 0`` converts to ``-0.00``, ``0`` to ``0.00``) or
+    values of 16 digits or more (``2.0**55 == 2**55``, the float rounded to 15 digits).
+    """
+    column = make()
+    djangos = sqlite_converter(column)
+    memo = converter_of(column).memo()
+    for value in [*batch, *EQUAL_BUT_DIFFERENT, *reversed(EQUAL_BUT_DIFFERENT), *batch]:
+        assert outcome(lambda v, e, c: memo[v], value, column) == outcome(djangos, value, column)
+
+
+def test_the_memo_remembers_repeats_only_where_they_convert_alike() -> None:
+    memo = converter_of(wide_column()).memo()
+    first = memo[12.5]
+    assert memo[12.5] is first
+    assert memo[12.5000] is first
+    assert str(memo[-0.0]) == "-0.00"
+    assert str(memo[0]) == "0.00"
+    assert str(memo[2.0**55]) != str(memo[2**55])
+    assert set(memo) == {12.5}
+
+
 @pytest.mark.django_db
-def test_compiled_statements_use_it() -> None:
-    """Catches: ``compiled_sql.converter`` no longer calling ``fast_converters.replace``."""
+def test_compiled_statements_use_it_with_a_memo_per_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Catches: ``compiled_sql.converter`` no longer calling ``fast_converters.replace`` (or
+    not reading the column through the memo), and a memo kept from one batch to the next."""
     if not replaced_here():
         pytest.skip("replaces Django 6's SQLite converter only")
+    made: list[dict[object, object]] = []
+
+    def counted(functions: list[Any]) -> Any:
+        found = real_memo(functions)
+        if found is None:
+            return None
+
+        def new_memo() -> dict[object, object]:
+            made.append(found())
+            return made[-1]
+
+        return new_memo
+
+    real_memo = fast_converters.memo
+    monkeypatch.setattr(fast_converters, "memo", counted)
     queryset = Novel.objects.values_list("title", "price")
     compiler = queryset.query.get_compiler(using=queryset.db)
     compiler.as_sql()
     convert = compiled_sql.converter(queryset, compiler)
-    used = [f.__qualname__ for f in convert.__globals__.values() if callable(f)]
-    assert REPLACED in used
+    first = convert([("a", 12.5), ("b", 12.5), ("c", None)])
+    assert first == [("a", Decimal("12.50")), ("b", Decimal("12.50")), ("c", None)]
+    assert first[0][1] is first[1][1]  # one conversion for the repeat: the memo was read
+    second = convert([("d", 7.25)])
+    assert second == [("d", Decimal("7.25"))]
+    assert len(made) == 2
+    assert set(made[0]) == {12.5}
+    assert set(made[1]) == {7.25}
