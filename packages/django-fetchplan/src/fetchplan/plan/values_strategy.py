@@ -7,7 +7,7 @@ parent ids (in batches when they exceed the backend's parameter limit). Child ro
 are turned into DTOs first, so parents are built in a single pass.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -114,8 +114,8 @@ def _load_edge(
         if rows is None:
             children = child_queryset(edge, batch, using)
             rows = list(child_rows(edge, children))
-        if edge.child is None:
-            _group(grouped, map(parent_of, rows), map(itemgetter(edge.scalar_index), rows))
+        if edge.child is None:  # the rows themselves, by parent key: their scalar column
+            _group(grouped, rows, parent_of, itemgetter(edge.scalar_index))
             continue
         # A subquery-selected level passes its own queryset on, so the level below it
         # selects its parents by subquery too; an id-list level passes ids.
@@ -124,21 +124,25 @@ def _load_edge(
             dtos = _build_shared(edge.child, rows, using, identity, source)
         else:  # through-model columns differ per parent: one DTO per row
             dtos = build_rows(edge.child, rows, using, identity, source)
-        _group(grouped, map(parent_of, rows), dtos)
+        _group(grouped, zip(map(parent_of, rows), dtos, strict=True), _first, _second)
     return grouped
 
 
 def _group(
-    grouped: dict[object, tuple[Any, ...]], keys: Iterable[object], items: Iterable[Any]
+    grouped: dict[object, tuple[Any, ...]],
+    entries: Iterable[Any],
+    key_of: Callable[[Any], object],
+    item_of: Callable[[Any], Any],
 ) -> None:
-    """Add ``items`` to ``grouped`` by their parent keys, as tuples in the order they come.
+    """Add the items of ``entries`` to ``grouped`` by their parent keys, as tuples in order.
 
     Child rows come ordered by parent key first (``querysets.child_rows``), so each parent's
     items are one run: ``groupby`` cuts the runs in C, with no Python call per row. A parent
-    seen again (never, with that order) still keeps all its items.
+    seen again (never, with that order) still keeps all its items. ``entries`` are the child
+    rows themselves for a scalar level (no pair made per row), else (key, DTO) pairs.
     """
-    for key, run in groupby(zip(keys, items, strict=True), key=_first):
-        values = tuple(map(_second, run))
+    for key, run in groupby(entries, key=key_of):
+        values = tuple(map(item_of, run))
         grouped[key] = grouped[key] + values if key in grouped else values
 
 
