@@ -96,8 +96,9 @@ def _load_children(
             continue
         parents: Parents | None = None if source is None else parents_subquery(source, owner)
         if parents is None or (isinstance(parents, QuerySet) and few_parents(len(rows), using)):
-            pk = owner.pk_index
-            parents = list(dict.fromkeys(row[pk] for row in rows if row[pk] is not None))
+            keys = dict.fromkeys(map(itemgetter(owner.pk_index), rows))  # in order, once each
+            keys.pop(None, None)  # a missing to-one row: no children to load
+            parents = list(keys)
         for edge in owner.manys:
             loaded[edge] = _load_edge(edge, parents, using, identity)
     return loaded
