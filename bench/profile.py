@@ -9,7 +9,9 @@ the functions with the most time of their own. Scenarios: ``list`` (scenario 1's
 fixture, ``bench_export_*``) and ``build`` (the DTO building of ``stream``'s chunks alone,
 its rows read once beforehand, on the same fixture; its ``floor`` copies the chunks). For
 ``list``, ``stream`` and ``build`` the layer's variants run a second time with the per-row
-builders (``*_rowwise``: inside ``column_builders.disabled()``), interleaved with the rest.
+builders (``*_rowwise``: inside ``column_builders.disabled()``), and for ``list`` and
+``stream`` a third time converting every value (``*_nomemo``: inside
+``fast_converters.memos_disabled()``, no memo of SQLite ``Decimal`` values), interleaved.
 The fixture databases are the ones ``make bench`` builds
 (``bench/.data/``, ``bench_books_*`` and ``bench_export_*``).
 """
@@ -54,7 +56,7 @@ def _work(scenario: str, size: int) -> dict[str, Callable[[], object]]:
         exports: dict[str, Callable[[], object]] = {
             key: functools.partial(export.VARIANTS[name], bound, out) for key, name in pairs.items()
         }
-        return {**exports, **_rowwise(exports)}
+        return {**exports, **_rowwise(exports), **_without_memos(exports)}
     if scenario == "list":
         argument: Any = listing.bound_for(size)
         chosen = listing.variants()
@@ -63,7 +65,7 @@ def _work(scenario: str, size: int) -> dict[str, Callable[[], object]]:
         lists: dict[str, Callable[[], object]] = {
             key: functools.partial(runs[key], argument) for key in keys
         }
-        return {**lists, **_rowwise(lists)}
+        return {**lists, **_rowwise(lists), **_without_memos(lists)}
     argument = list(Book.objects.order_by("id").values_list("id", flat=True)[:size])
     chosen = detail.variants()
     keys = ("floor", "hand_tuned", "layer")
@@ -114,6 +116,26 @@ def _rowwise(work: Mapping[str, Callable[[], object]]) -> dict[str, Callable[[],
 
     return {
         f"{key}_rowwise": functools.partial(rowwise, run)
+        for key, run in work.items()
+        if key.startswith("layer")
+    }
+
+
+def _without_memos(work: Mapping[str, Callable[[], object]]) -> dict[str, Callable[[], object]]:
+    """Return the layer's variants again, every value converted (``*_nomemo``).
+
+    The same calls inside ``fast_converters.memos_disabled()``: compiled statements whose
+    SQLite ``Decimal`` columns are converted value by value instead of through a memo per
+    batch (they are cached apart, so both stay compiled), timed interleaved with the rest.
+    """
+    from fetchplan.plan import fast_converters
+
+    def every_value(run: Callable[[], object]) -> object:
+        with fast_converters.memos_disabled():
+            return run()
+
+    return {
+        f"{key}_nomemo": functools.partial(every_value, run)
         for key, run in work.items()
         if key.startswith("layer")
     }

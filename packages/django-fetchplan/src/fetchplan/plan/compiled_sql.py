@@ -113,7 +113,11 @@ def clear() -> None:
 def _cached(
     key: tuple[Any, ...], owner: object, make: Callable[[], Template | None]
 ) -> Template | None:
-    """Return the template cached for ``key`` and ``owner``, making it on a miss."""
+    """Return the template cached for ``key`` and ``owner``, making it on a miss.
+
+    Statements made with and without ``fast_converters``' memos are cached apart.
+    """
+    key = (*key, fast_converters.memos_on())
     entry = _templates.get(key)
     if entry is not None and entry[0] is owner:
         return entry[1]

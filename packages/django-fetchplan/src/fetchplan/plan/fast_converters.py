@@ -31,7 +31,13 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import DecimalField
 from django.db.models.expressions import Col
 
+from fetchplan.plan.fast_path import FastPath
+
 Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
+_memos = FastPath()
+memos_disabled = _memos.disabled
+"""``with memos_disabled():`` statements compiled in the block convert every value (no memo);
+``compiled_sql`` caches them apart from the others. For ``bench.profile``'s comparison."""
 
 _SQLITE_DECIMAL = (
     "django.db.backends.sqlite3.operations",
@@ -60,12 +66,18 @@ def _faster(function: Converter, expression: Any) -> Converter:
     return sqlite_decimal(field.decimal_places, field.context)
 
 
+def memos_on() -> bool:
+    """Return False inside :func:`memos_disabled`."""
+    return _memos.on
+
+
 def memo(functions: list[Converter]) -> type[dict[Any, Any]] | None:
     """Return the memo class of a column whose only converter is a :class:`SQLiteDecimal`.
 
-    None for any other column: its converters run on every value.
+    None for any other column (its converters run on every value), and inside
+    :func:`memos_disabled`.
     """
-    if len(functions) == 1 and isinstance(functions[0], SQLiteDecimal):
+    if _memos.on and len(functions) == 1 and isinstance(functions[0], SQLiteDecimal):
         return functions[0].memo
     return None
 

@@ -16,10 +16,13 @@ from django.db import connection
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.db.models import DecimalField
 from django.db.models.expressions import Col, Value
+from fetchplan import fetch_all
 from fetchplan.plan import compiled_sql, fast_converters
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fetchplan_tests.testapp import plans
+from fetchplan_tests.testapp.factory import make_library
 from fetchplan_tests.testapp.models import Novel
 
 SQLiteOperations = SQLiteWrapper.ops_class  # via the backend: its module imports in that order
@@ -177,3 +180,28 @@ def test_compiled_statements_use_it_with_a_memo_per_batch(monkeypatch: pytest.Mo
     assert len(made) == 2
     assert set(made[0]) == {12.5}
     assert set(made[1]) == {7.25}
+
+
+@pytest.mark.django_db
+def test_statements_without_memos_are_cached_apart() -> None:
+    """Inside ``memos_disabled()`` every price is converted on its own; outside, one ``Decimal``
+    serves the repeats. Catches: the statement cache ignoring the switch (a statement would
+    keep or lose its memo by which ran first) and ``memo()`` ignoring it."""
+    if not replaced_here():
+        pytest.skip("replaces Django 6's SQLite converter only")
+    make_library(writers=2)
+    Novel.objects.update(price=Decimal("12.50"))
+    novels = Novel.objects.order_by("id")
+
+    def prices() -> list[Decimal]:
+        return [novel.price for novel in fetch_all(plans.NOVEL_BARE, novels)]
+
+    remembered = prices()
+    with fast_converters.memos_disabled():
+        each = prices()
+    again = prices()
+    assert len(remembered) > 1
+    assert remembered == each == again == [Decimal("12.50")] * len(remembered)
+    assert len(set(map(id, remembered))) == 1
+    assert len(set(map(id, each))) == len(each)
+    assert len(set(map(id, again))) == 1
