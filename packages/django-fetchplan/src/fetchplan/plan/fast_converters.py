@@ -63,7 +63,8 @@ def _faster(function: Converter, expression: Any) -> Converter:
     field = expression.output_field if isinstance(expression, Col) else None
     if not isinstance(field, DecimalField) or field.decimal_places is None:
         return function
-    return sqlite_decimal(field.decimal_places, field.context)
+    faster = sqlite_decimal(field.decimal_places, field.context)
+    return faster if _memos.on else faster.convert
 
 
 def memos_on() -> bool:
@@ -104,23 +105,28 @@ class SQLiteDecimal:
         places = Decimal(1).scaleb(-decimal_places)
         from_float = Context(prec=15).create_decimal_from_float
 
+        def convert(value: Any, expression: Any = None, connection: Any = None) -> Any:
+            if value is None:
+                return None
+            number = Decimal(value) if isinstance(value, int | str) else from_float(value)
+            return number.quantize(places, context=context)
+
         class Memo(dict[Any, Decimal | None]):
             """Raw value to converted value for one batch of rows (see the module's doc)."""
 
             __slots__ = ()
 
             def __missing__(self, value: Any) -> Decimal | None:
-                if value is None:
-                    return None
-                number = Decimal(value) if isinstance(value, int | str) else from_float(value)
-                converted = number.quantize(places, context=context)
+                converted: Decimal | None = convert(value)
                 if type(value) in _NUMBERS and value and -_REMEMBERED < value < _REMEMBERED:
                     self[value] = converted
                 return converted
 
+        self.convert: Converter = convert
+        """The converter alone, every value converted (Django's signature)."""
         self.memo: type[dict[Any, Decimal | None]] = Memo
         """A new empty memo per batch: ``memo()[value]`` converts ``value``, remembering it."""
 
     def __call__(self, value: Any, expression: Any, connection: BaseDatabaseWrapper) -> Any:
         """Convert one value, as Django's converter does (the converter signature)."""
-        return self.memo()[value]
+        return self.convert(value, expression, connection)
