@@ -21,9 +21,10 @@ NOTES = [
     "`BookRecord` (`stream()` of `BOOK_RECORD`). The NamedTuple variants fill twins derived "
     "from those DTOs and plans.",
     "Floor: hand-written SQL through the cursor, `fetchall()` only (no records built). "
-    "Scenario 1 floor: 2 queries (books joined with author, publisher and the review count "
-    "and average by `GROUP BY`, as Django's `annotate` writes it; tag names by a join with no "
-    "id list).",
+    "Scenario 1 floor: 2 queries (books joined with author and publisher, the review count "
+    "and average from the book's stored rating columns, as the plan reads them; tag names by "
+    "a join filtered on `book_id <= %s`). `plan_sql` runs the plan's own two statements "
+    "through the same cursor.",
     "Naive Django stops at 1,000 books: its time at larger sizes is extrapolated "
     "proportionally from 1,000 books, its queries on the line through 100 and 1,000 "
     "(marked *extrapolated*).",
