@@ -18,9 +18,9 @@ That converter also remembers, for one batch of rows (a statement's rows, a ``st
 chunk), the ``Decimal`` it made for each float or int: a column of prices or amounts repeats a
 few values over many rows, and a repeat then costs one dict lookup made in C instead of a
 conversion (``compiled_sql.converter`` reads the column through :meth:`SQLiteDecimal.memo`).
-Only values whose repeats must convert alike are remembered: no zero (``-0.0 == 0`` but
-converts to ``-0.00``) and nothing of 15 digits or more (an int that equals a float there
-converts exactly, the float to 15 digits).
+Only values whose equal repeats must convert alike are remembered: no zero (``-0.0 == 0``
+but converts to ``-0.00``), no str, and nothing of 16 digits or more before the point (an int
+that equals a float there converts exactly, the float rounded to 15 digits).
 """
 
 from collections.abc import Callable
