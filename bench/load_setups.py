@@ -137,11 +137,13 @@ def fault_phase(
     tokens = create_tokens(env)
     top_up_stock(database_url)
     requests: tuple[Request, ...] = (*reads(COMPARED_PATHS), *MIXED[:2])
+    # The killer is the inner block: it stops before ``retried_orders`` counts the orders'
+    # rows on exit, which it would otherwise terminate (psycopg's AdminShutdown).
     with (
-        connection_killer(database_url, kill_every) as killed,
         retried_orders(
             database_url=database_url, port=port, token=tokens[0], book_id=ids[0]
         ) as retried,
+        connection_killer(database_url, kill_every) as killed,
     ):
         result = _wrk(requests, duration, port, ids, wrk_options, tokens)
     return result, killed, retried
