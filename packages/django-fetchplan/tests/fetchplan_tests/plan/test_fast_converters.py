@@ -42,7 +42,7 @@ EQUAL_BUT_DIFFERENT = (-0.0, 0, 0.0, 2.0**55, 2**55, 1e15, 10**15, 1.0, 1, True)
 
 
 WIDE = DecimalField(max_digits=40, decimal_places=2)
-"""Wide enough that 2**55 converts instead of raising (``Novel.price`` has 6 digits)."""
+"""Wide enough that 2**55 converts instead of raising (``Novel.price`` has 8 digits)."""
 
 
 def converter_of(column: Col) -> fast_converters.SQLiteDecimal:
