@@ -26,6 +26,7 @@ import pstats
 import statistics
 import time
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from typing import Any
 
 from bench.standalone import setup_django
@@ -110,15 +111,7 @@ def _rowwise(work: Mapping[str, Callable[[], object]]) -> dict[str, Callable[[],
     """
     from fetchplan.plan import column_builders
 
-    def rowwise(run: Callable[[], object]) -> object:
-        with column_builders.disabled():
-            return run()
-
-    return {
-        f"{key}_rowwise": functools.partial(rowwise, run)
-        for key, run in work.items()
-        if key.startswith("layer")
-    }
+    return _layer_again(work, "rowwise", column_builders.disabled)
 
 
 def _without_memos(work: Mapping[str, Callable[[], object]]) -> dict[str, Callable[[], object]]:
@@ -130,12 +123,23 @@ def _without_memos(work: Mapping[str, Callable[[], object]]) -> dict[str, Callab
     """
     from fetchplan.plan import fast_converters
 
-    def every_value(run: Callable[[], object]) -> object:
-        with fast_converters.memos_disabled():
+    return _layer_again(work, "nomemo", fast_converters.memos_disabled)
+
+
+def _layer_again(
+    work: Mapping[str, Callable[[], object]],
+    suffix: str,
+    switched_off: Callable[[], AbstractContextManager[None]],
+) -> dict[str, Callable[[], object]]:
+    """Return each ``layer*`` variant of ``work`` run inside ``switched_off()``, as
+    ``<key>_<suffix>``."""
+
+    def inside(run: Callable[[], object]) -> object:
+        with switched_off():
             return run()
 
     return {
-        f"{key}_nomemo": functools.partial(every_value, run)
+        f"{key}_{suffix}": functools.partial(inside, run)
         for key, run in work.items()
         if key.startswith("layer")
     }

@@ -392,9 +392,10 @@ def converter(queryset: QuerySet[Any, Any], compiler: Any) -> Convert:
                 namespace[f"_memo{position}"] = remembering
                 memos.append(f"    _m{position} = _memo{position}()\n")
                 value = f"_m{position}[{value}]"
-            for number, function in enumerate([] if remembering else functions):
-                namespace[f"_c{position}_{number}"] = function
-                value = f"_c{position}_{number}({value}, _e{position}, _connection)"
+            else:
+                for number, function in enumerate(functions):
+                    namespace[f"_c{position}_{number}"] = function
+                    value = f"_c{position}_{number}({value}, _e{position}, _connection)"
         items.append(value + ", ")
     source = (
         "def convert(rows):\n"

@@ -63,8 +63,8 @@ def _faster(function: Converter, expression: Any) -> Converter:
     field = expression.output_field if isinstance(expression, Col) else None
     if not isinstance(field, DecimalField) or field.decimal_places is None:
         return function
-    faster = sqlite_decimal(field.decimal_places, field.context)
-    return faster if _memos.on else faster.convert
+    faster = SQLiteDecimal(field.decimal_places, field.context)
+    return faster if _memos.on else faster.convert  # no memo: the plain converter
 
 
 def memos_on() -> bool:
@@ -75,17 +75,12 @@ def memos_on() -> bool:
 def memo(functions: list[Converter]) -> type[dict[Any, Any]] | None:
     """Return the memo class of a column whose only converter is a :class:`SQLiteDecimal`.
 
-    None for any other column (its converters run on every value), and inside
-    :func:`memos_disabled`.
+    None for any other column: its converters run on every value (so too a column converted
+    inside :func:`memos_disabled`, where :func:`replace` leaves the plain converter).
     """
-    if _memos.on and len(functions) == 1 and isinstance(functions[0], SQLiteDecimal):
+    if len(functions) == 1 and isinstance(functions[0], SQLiteDecimal):
         return functions[0].memo
     return None
-
-
-def sqlite_decimal(decimal_places: int, context: Context) -> "SQLiteDecimal":
-    """Return Django 6's SQLite ``DecimalField`` column converter with its context made once."""
-    return SQLiteDecimal(decimal_places, context)
 
 
 _NUMBERS = (int, float)

@@ -49,7 +49,7 @@ def converter_of(column: Col) -> fast_converters.SQLiteDecimal:
     field = column.output_field
     assert isinstance(field, DecimalField)
     assert field.decimal_places is not None
-    return fast_converters.sqlite_decimal(field.decimal_places, field.context)
+    return fast_converters.SQLiteDecimal(field.decimal_places, field.context)
 
 
 def price_column() -> Col:
@@ -83,14 +83,12 @@ def outcome(convert: Any, value: object, column: Col) -> tuple[str, str]:
 @given(values)
 def test_the_same_value_as_djangos_converter(value: object) -> None:
     column = price_column()
-    field = Novel._meta.get_field("price")
-    assert isinstance(field, DecimalField)
-    ours = fast_converters.sqlite_decimal(field.decimal_places, field.context)
+    ours = converter_of(column)
     assert outcome(ours, value, column) == outcome(sqlite_converter(column), value, column)
 
 
 def test_known_values() -> None:
-    ours = fast_converters.sqlite_decimal(2, Novel._meta.get_field("price").context)
+    ours = converter_of(price_column())
     column = price_column()
     assert str(ours(12.5, column, connection)) == "12.50"
     assert str(ours(0.1 + 0.2, column, connection)) == "0.30"
@@ -186,7 +184,7 @@ def test_compiled_statements_use_it_with_a_memo_per_batch(monkeypatch: pytest.Mo
 def test_statements_without_memos_are_cached_apart() -> None:
     """Inside ``memos_disabled()`` every price is converted on its own; outside, one ``Decimal``
     serves the repeats. Catches: the statement cache ignoring the switch (a statement would
-    keep or lose its memo by which ran first) and ``memo()`` ignoring it."""
+    keep or lose its memo by which ran first) and ``replace()`` ignoring it."""
     if not replaced_here():
         pytest.skip("replaces Django 6's SQLite converter only")
     make_library(writers=2)
