@@ -18,9 +18,16 @@ What is cached, and the proof that reusing it is right:
   limited level with one parent id runs ``parent = %s ... LIMIT n`` instead of the window
   (``querysets.one_parent``); its id's position is proved by compiling it for a second id.
 - **A child query of every parent row** (``ALL_PARENTS``): no parameter from the caller.
+- **A child query whose parents are a subquery of the caller's queryset** (an unsliced list
+  of more than ``FEW_PARENTS`` rows), keyed like the root query by the caller's shape and
+  WHERE clause: the subquery's parameters must be that clause's, at one place, proved against
+  the same child query compiled for two ids (:func:`_subquery_template`). Each call binds the
+  caller's new parameters there. Not when the child level has to-many children of its own
+  (they select their parents by a subquery of this level's queryset).
 
-Any other shape (a child level selected by a subquery of its parents, a custom queryset class
-that iterates its own way, a statement the proof does not hold for) runs the normal path,
+Any other shape (a child level selected by a subquery of another child level, a custom
+queryset class that iterates its own way, a statement the proof does not hold for) runs the
+normal path,
 which is also what :func:`disabled` forces, for tests and comparisons. Rows are read with
 ``fetchall()`` on a Django cursor (so query recorders, budgets and ``execute_wrapper``s see
 every statement) and converted by a function generated per statement from Django's own
@@ -292,10 +299,25 @@ def _root_template(
 # -- child queries ----------------------------------------------------------------------------
 
 
-def child_rows(edge: ManyEdge, parents: Parents, using: str) -> list[Row] | None:
-    """Return ``edge``'s child rows for ``parents`` from a compiled statement, or None."""
+def child_rows(
+    edge: ManyEdge,
+    parents: Parents,
+    using: str,
+    source: QuerySet[Any] | None = None,
+    proof_ids: Callable[[], list[object]] | None = None,
+) -> list[Row] | None:
+    """Return ``edge``'s child rows for ``parents`` from a compiled statement, or None.
+
+    ``parents`` selected by a subquery (``querysets.parents_subquery``) need ``source``, the
+    caller's queryset the subquery is made of, and ``proof_ids``, which returns two distinct
+    parent keys of this fetch (see :func:`_subquery_template`).
+    """
     if not _fast_path.on:
         return None
+    if isinstance(parents, QuerySet):
+        if source is None or proof_ids is None:
+            return None
+        return _subquery_child_rows(edge, parents, using, source, proof_ids)
     if parents is ALL_PARENTS:
         if edge.child is not None and edge.child.count_many():
             return None  # the level below selects its parents by a subquery of this one
@@ -333,6 +355,84 @@ def _child_template(edge: ManyEdge, parents: Parents, using: str) -> Template | 
         if list(params[slot]) != list(parents):
             return None  # the backend prepared the ids (e.g. UUIDs as text): not bindable as is
     return Template(str(sql), tuple(params), slot, converter(queryset, compiler))
+
+
+def _subquery_child_rows(
+    edge: ManyEdge,
+    parents: QuerySet[Any],
+    using: str,
+    source: QuerySet[Any],
+    proof_ids: Callable[[], list[object]],
+) -> list[Row] | None:
+    """Return ``edge``'s child rows, its parents selected by a subquery of ``source``.
+
+    Keyed like the root query, by ``source``'s shape and WHERE clause (the subquery holds
+    that clause); each call binds ``source``'s WHERE parameters in the subquery.
+    """
+    if edge.child is not None and edge.child.count_many():
+        return None  # the level below selects its parents by a subquery of this one
+    if not _plain_queryset(source) or (shape := query_shape(source.query)) is None:
+        return None
+    try:
+        where_sql, where_params = _compile_where(source.query, using)
+    except EmptyResultSet:
+        return None
+    ids = proof_ids()
+    if len(ids) < 2:
+        return None  # nothing to prove the slot with this time; not cached, a later call may
+    key = ("subquery", id(edge), using, type(source), shape, where_sql)
+    template = _cached(
+        key, edge, lambda: _subquery_template(edge, parents, using, where_params, ids)
+    )
+    if template is None:
+        return None
+    return template.run(using, where_params)
+
+
+def _subquery_template(
+    edge: ManyEdge,
+    parents: QuerySet[Any],
+    using: str,
+    where_params: Sequence[Any],
+    proof_ids: Sequence[object],
+) -> Template | None:
+    """Compile the child statement with its parents' subquery; find the subquery's slot.
+
+    The proof: the same child query compiled for two parent ids (``IN (%s, %s)``) must be
+    the statement's text with the subquery in place of the ids, word for word around it, with
+    the same parameters there; the subquery's own parameters must be the caller's WHERE
+    parameters, in order, and its placeholders as many. A new call's WHERE clause then goes
+    exactly there. Anything else (ids the backend prepares, another layout) runs the normal
+    path.
+    """
+    queryset = child_values(edge, parents, using)
+    compiler = queryset.query.get_compiler(using=using)
+    sql, params = compiler.as_sql()
+    sql = str(sql)
+    ids = list(proof_ids[:2])
+    id_sql, id_params = child_values(edge, ids, using).query.get_compiler(using=using).as_sql()
+    in_list = "IN (%s, %s)"
+    if str(id_sql).count(in_list) != 1:
+        return None
+    before, after = str(id_sql).split(in_list)
+    start = len(_PLACEHOLDER.findall(before))
+    count = len(where_params)
+    if list(id_params[start : start + 2]) != ids:
+        return None
+    head, tail = before + "IN (", ")" + after
+    inner = sql[len(head) : len(sql) - len(tail)]
+    if len(sql) < len(head) + len(tail) or not sql.startswith(head) or not sql.endswith(tail):
+        return None
+    if len(_PLACEHOLDER.findall(inner)) != count or len(params) != len(id_params) - 2 + count:
+        return None
+    slot = slice(start, start + count)
+    if list(params[slot]) != list(where_params):
+        return None
+    if list(params[:start]) != list(id_params[:start]):
+        return None
+    if list(params[slot.stop :]) != list(id_params[start + 2 :]):
+        return None
+    return Template(sql, tuple(params), slot, converter(queryset, compiler))
 
 
 def _one_parent_slot(

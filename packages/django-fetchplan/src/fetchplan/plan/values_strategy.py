@@ -8,6 +8,7 @@ are turned into DTOs first, so parents are built in a single pass.
 """
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -99,19 +100,37 @@ def _load_children(
             keys = dict.fromkeys(map(itemgetter(owner.pk_index), rows))  # in order, once each
             keys.pop(None, None)  # a missing to-one row: no children to load
             parents = list(keys)
+        proof_ids = partial(_two_keys, rows, owner.pk_index)
         for edge in owner.manys:
-            loaded[edge] = _load_edge(edge, parents, using, identity)
+            loaded[edge] = _load_edge(edge, parents, using, identity, source, proof_ids)
     return loaded
 
 
+def _two_keys(rows: Sequence[Row], index: int) -> list[object]:
+    """Return the first two distinct non-null keys at ``index`` of ``rows`` (fewer if none)."""
+    keys: list[object] = []
+    for row in rows:
+        key = row[index]
+        if key is not None and key not in keys:
+            keys.append(key)
+            if len(keys) == 2:
+                break
+    return keys
+
+
 def _load_edge(
-    edge: ManyEdge, parents: Parents, using: str, identity: Identity
+    edge: ManyEdge,
+    parents: Parents,
+    using: str,
+    identity: Identity,
+    source: QuerySet[Any] | None,
+    proof_ids: Callable[[], list[object]],
 ) -> dict[object, tuple[Any, ...]]:
     grouped: dict[object, tuple[Any, ...]] = {}
     parent_of = itemgetter(edge.parent_index)
     for batch in _batches(parents, using):
         children: QuerySet[Any] | None = None  # not built when a compiled statement runs
-        rows: Sequence[Row] | None = compiled_sql.child_rows(edge, batch, using)
+        rows: Sequence[Row] | None = compiled_sql.child_rows(edge, batch, using, source, proof_ids)
         if rows is None:
             children = child_queryset(edge, batch, using)
             rows = list(child_rows(edge, children))
