@@ -1,7 +1,8 @@
 """Reduce SQL to its shape, so statements that differ only in values group together.
 
 ``SELECT ... WHERE id = 7 LIMIT 21`` and ``... WHERE id = 8 LIMIT 21`` are the same shape: that
-is how a report finds an N+1 loop. Normalised: string and number literals and placeholders
+is how a report finds an N+1 loop. Normalised: string and number literals (with a cast, as
+psycopg writes an array: ``'{1,2}'::int2[]``, its type by the largest value) and placeholders
 (``%s``, ``%(name)s``, ``?``) become ``?``; ``IN (?, ?, ?)`` lists of any length become
 ``IN (...)``; multi-row ``VALUES (...), (...)`` become ``VALUES (...)``; whitespace collapses.
 Quoted identifiers (``"table2"."id"``) are kept as they are.
@@ -13,7 +14,7 @@ import re
 _TOKENS = re.compile(
     r"""
       (?P<ident>"(?:[^"]|"")*")                 # quoted identifier: keep
-    | (?P<string>'(?:[^']|'')*')                # string literal
+    | (?P<string>'(?:[^']|'')*'(?:::\w+(?:\[\])?)?)  # string literal, maybe cast
     | (?P<placeholder>%\([^)]*\)s|%s|\?)        # DB-API placeholders
     | (?P<number>(?<![\w$])-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w$]))
     | (?P<space>\s+)

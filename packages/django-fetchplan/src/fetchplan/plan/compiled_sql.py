@@ -79,9 +79,13 @@ class Template:
     slot: slice
     """Positions in ``params`` that each call replaces with its own values."""
     convert: Convert
+    array: bool = False
+    """The slot is one array parameter of all the values (``= ANY(%s)``), not one each."""
 
     def bind(self, values: Sequence[Any]) -> tuple[Any, ...]:
         """Return the statement's parameters with ``values`` at its slot."""
+        if self.array:
+            values = (list(values),)
         return (*self.params[: self.slot.start], *values, *self.params[self.slot.stop :])
 
     def run(self, using: str, values: Sequence[Any]) -> list[Row]:
@@ -347,14 +351,35 @@ def _child_template(edge: ManyEdge, parents: Parents, using: str) -> Template | 
         slot = found
     else:
         assert isinstance(parents, list | tuple)
-        in_list = "IN (" + ", ".join(["%s"] * len(parents)) + ")"
-        if not parents or sql.count(in_list) != 1:
+        found_ids = _ids_slot(str(sql), params, parents)
+        if found_ids is None:
             return None
-        start = len(_PLACEHOLDER.findall(sql.split(in_list, 1)[0]))
-        slot = slice(start, start + len(parents))
-        if list(params[slot]) != list(parents):
-            return None  # the backend prepared the ids (e.g. UUIDs as text): not bindable as is
+        marker, slot = found_ids
+        array = marker == _ANY
+        return Template(str(sql), tuple(params), slot, converter(queryset, compiler), array)
     return Template(str(sql), tuple(params), slot, converter(queryset, compiler))
+
+
+_ANY = "= ANY(%s)"
+
+
+def _ids_slot(sql: str, params: Sequence[Any], ids: Sequence[object]) -> tuple[str, slice] | None:
+    """Return how a child statement by ``ids`` holds them, and where in ``params``.
+
+    Either ``= ANY(%s)``, one array parameter (``querysets.AnyOf``, PostgreSQL), or ``IN
+    (%s, ...)``, a placeholder per id: the marker must occur once in ``sql`` and its
+    parameters must be exactly ``ids``. None otherwise (no ids, ids the backend prepared,
+    e.g. UUIDs as text: not bindable as they are).
+    """
+    if not ids:
+        return None
+    in_list = "IN (" + ", ".join(["%s"] * len(ids)) + ")"
+    for marker, bound in ((_ANY, [list(ids)]), (in_list, list(ids))):
+        if sql.count(marker) == 1:
+            start = len(_PLACEHOLDER.findall(sql.split(marker, 1)[0]))
+            slot = slice(start, start + len(bound))
+            return (marker, slot) if list(params[slot]) == bound else None
+    return None
 
 
 def _subquery_child_rows(
@@ -398,8 +423,9 @@ def _subquery_template(
 ) -> Template | None:
     """Compile the child statement with its parents' subquery; find the subquery's slot.
 
-    The proof: the same child query compiled for two parent ids (``IN (%s, %s)``) must be
-    the statement's text with the subquery in place of the ids, word for word around it, with
+    The proof: the same child query compiled for two parent ids (``IN (%s, %s)``, or ``=
+    ANY(%s)`` on PostgreSQL) must be the statement's text with ``IN (<the subquery>)`` in
+    place of the ids, word for word around it, with
     the same parameters there; the subquery's own parameters must be the caller's WHERE
     parameters, in order, and its placeholders as many. A new call's WHERE clause then goes
     exactly there. Anything else (ids the backend prepares, another layout) runs the normal
@@ -411,26 +437,25 @@ def _subquery_template(
     sql = str(sql)
     ids = list(proof_ids[:2])
     id_sql, id_params = child_values(edge, ids, using).query.get_compiler(using=using).as_sql()
-    in_list = "IN (%s, %s)"
-    if str(id_sql).count(in_list) != 1:
+    found_ids = _ids_slot(str(id_sql), id_params, ids)
+    if found_ids is None:
         return None
-    before, after = str(id_sql).split(in_list)
-    start = len(_PLACEHOLDER.findall(before))
+    marker, id_slot = found_ids
+    before, after = str(id_sql).split(marker)
+    start, taken = id_slot.start, id_slot.stop - id_slot.start
     count = len(where_params)
-    if list(id_params[start : start + 2]) != ids:
-        return None
     head, tail = before + "IN (", ")" + after
     inner = sql[len(head) : len(sql) - len(tail)]
     if len(sql) < len(head) + len(tail) or not sql.startswith(head) or not sql.endswith(tail):
         return None
-    if len(_PLACEHOLDER.findall(inner)) != count or len(params) != len(id_params) - 2 + count:
+    if len(_PLACEHOLDER.findall(inner)) != count or len(params) != len(id_params) - taken + count:
         return None
     slot = slice(start, start + count)
     if list(params[slot]) != list(where_params):
         return None
     if list(params[:start]) != list(id_params[:start]):
         return None
-    if list(params[slot.stop :]) != list(id_params[start + 2 :]):
+    if list(params[slot.stop :]) != list(id_params[id_slot.stop :]):
         return None
     return Template(sql, tuple(params), slot, converter(queryset, compiler))
 

@@ -6,12 +6,15 @@ instead of running a hidden query (rows from ``values_list()`` cannot query at a
 """
 
 from collections.abc import Sequence
-from typing import Any, override
+from typing import TYPE_CHECKING, Any, override
 
 from django.db import connections
-from django.db.models import F, QuerySet, Window
-from django.db.models.expressions import OrderBy
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import F, Lookup, QuerySet, Window
+from django.db.models.expressions import Col, OrderBy
 from django.db.models.functions import RowNumber
+from django.db.models.lookups import In
+from django.db.models.sql.where import AND
 
 from fetchplan.compat import raise_on_lazy_fetch
 from fetchplan.plan.compile import RANK_KEY, ManyEdge, Node
@@ -90,6 +93,8 @@ def child_queryset(
         queryset = queryset.filter(**{edge.parent_lookup: parents[0]})
     else:
         queryset = queryset.filter(**{f"{edge.parent_lookup}__in": parents})
+        if connections[using].vendor == "postgresql":
+            _ids_as_array(queryset)
     if edge.spec.filter is not None:
         queryset = queryset.filter(edge.spec.filter)
     if edge.spec.distinct:
@@ -106,6 +111,51 @@ def child_queryset(
             **{f"{RANK_KEY}__lte": edge.spec.limit}
         )
     return queryset.order_by(*edge.order_by)
+
+
+if TYPE_CHECKING:  # django-stubs' Lookup is generic; Django's own is not subscriptable
+    _Lookup = Lookup[Any]
+else:
+    _Lookup = Lookup
+
+
+class AnyOf(_Lookup):
+    """``column = ANY(%s)``: a list of parent ids sent as one array parameter (PostgreSQL).
+
+    ``IN (%s, %s, ...)`` costs a placeholder per id, each quoted by psycopg and parsed by the
+    server: the tags of 1,000 books took 6.1 ms by 1,000 placeholders and 3.7 ms by one
+    array, of 2,000 books 13.6 and 7.8 ms (``bench/``'s fixture, medians of 15). Its values
+    are the ``__in`` lookup's, already prepared for the column's field.
+    """
+
+    lookup_name = "fetchplan_any"
+    prepare_rhs = False
+
+    @override
+    def as_sql(self, compiler: Any, connection: BaseDatabaseWrapper) -> tuple[str, tuple[Any, ...]]:
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        field = self.lhs.output_field
+        ids = [field.get_db_prep_value(value, connection, prepared=True) for value in self.rhs]
+        return f"{lhs_sql} = ANY(%s)", (*lhs_params, ids)
+
+
+def _ids_as_array(queryset: QuerySet[Any]) -> None:
+    """Turn the parent filter ``queryset`` just got, ``IN`` a list of ids, into :class:`AnyOf`.
+
+    Left as it is unless that filter is a plain ``IN`` of a column against a list of values
+    (a relation over several columns, say, keeps Django's lookup).
+    """
+    where: Any = queryset.query.where  # its children are typed as Nodes; lookups go there too
+    last = where.children[-1] if where.children else None
+    if (
+        where.connector == AND
+        and not where.negated
+        and isinstance(last, In)
+        and isinstance(last.lhs, Col)
+        and isinstance(last.rhs, list | tuple)
+        and None not in last.rhs
+    ):
+        where.children[-1] = AnyOf(last.lhs, list(last.rhs))
 
 
 def child_values(

@@ -36,6 +36,14 @@ def test_in_lists_of_any_length_share_a_shape() -> None:
     assert one == many
 
 
+def test_array_parameters_share_a_shape_whatever_their_type() -> None:
+    """psycopg writes a list of ids as an array literal typed by its largest value (the parent
+    ids of a child query on PostgreSQL): small and large ids are still one shape."""
+    small = shape_of("SELECT * FROM a WHERE a.b_id = ANY('{1,2}'::int2[])")
+    large = shape_of("SELECT * FROM a WHERE a.b_id = ANY('{40000,70000}'::int4[])")
+    assert small == large == "SELECT * FROM a WHERE a.b_id = ANY(?)"
+
+
 def test_abbreviate_elides_the_select_list_and_cuts() -> None:
     shape = 'SELECT "a"."id", "a"."name" FROM "a" WHERE "a"."id" = ?'
     assert abbreviate(shape) == 'SELECT ... FROM "a" WHERE "a"."id" = ?'

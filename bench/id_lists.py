@@ -1,0 +1,70 @@
+"""Time a child statement by parent ids two ways: a placeholder per id, or one array (PostgreSQL).
+
+The plan's tag statement of ``repos.books.BOOK_ROW`` for the first N books' ids, through
+Django's cursor (psycopg binds client-side): ``book_id IN (%s, %s, ...)``, as Django writes an
+``__in`` list, against ``book_id = ANY(%s)``, as the engine writes it on PostgreSQL
+(``fetchplan.plan.querysets.AnyOf``). Both return the same rows (checked first); rounds
+alternate; medians and min-max. Usage, on a fixture ``make bench`` builds::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_books_100000_<id> \\
+        python -m bench.id_lists [--sizes 100,1000,2000] [--rounds 15]
+"""
+
+import argparse
+import statistics
+import time
+from typing import Any
+
+from bench.standalone import setup_django
+
+
+def _statement(ids: str) -> str:
+    from bench.scenarios.common import BOOK_TAGS, TAG
+
+    return (
+        f"SELECT bt.book_id, t.name FROM {TAG} t INNER JOIN {BOOK_TAGS} bt ON t.id = bt.tag_id "  # noqa: S608 (table names from model metadata)
+        f"WHERE bt.book_id {ids} ORDER BY bt.book_id, t.name, t.id"
+    )
+
+
+def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--sizes", default="100,1000,2000")
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    setup_django()
+    from bookstore.models import Book
+
+    for size in map(int, args.sizes.split(",")):
+        ids = list(Book.objects.order_by("id").values_list("id", flat=True)[:size])
+        ways = {
+            "placeholders": (_statement("IN (" + ", ".join(["%s"] * size) + ")"), ids),
+            "array": (_statement("= ANY(%s)"), [ids]),
+        }
+        first, second = (_fetch(sql, params) for sql, params in ways.values())
+        assert first == second, "the two statements return different rows"
+        times: dict[str, list[float]] = {name: [] for name in ways}
+        for _ in range(args.rounds):
+            for name, (sql, params) in ways.items():
+                started = time.perf_counter()
+                _fetch(sql, params)
+                times[name].append((time.perf_counter() - started) * 1000)
+        medians = {name: statistics.median(values) for name, values in times.items()}
+        line = "  ".join(
+            f"{name} {medians[name]:.2f} ms ({min(values):.2f}-{max(values):.2f})"
+            for name, values in times.items()
+        )
+        print(f"{size:>6} ids, {len(first)} rows: {line}  array/placeholders "
+              f"{medians['array'] / medians['placeholders']:.2f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
