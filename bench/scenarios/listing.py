@@ -148,11 +148,13 @@ def floor(bound: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
 
 # The plan's tag statement (``explain(BOOK_ROW)``): the engine cannot turn a caller's filter on
 # books into the floor's ``bt.book_id <= %s``, so it selects the tags' parents by the books'
-# ids (when ``few_parents()``, the engine's own rule) or by a subquery of the caller's queryset.
+# ids (when ``few_parents()``, the engine's own rule; on PostgreSQL as one array parameter) or
+# by a subquery of the caller's queryset.
 _PLAN_TAGS = f"""
     SELECT bt.book_id, t.name FROM {TAG} t INNER JOIN {BOOK_TAGS} bt ON t.id = bt.tag_id
     WHERE bt.book_id IN ({{parents}}) ORDER BY bt.book_id, t.name, t.id
 """  # noqa: S608
+_PLAN_TAGS_ANY = _PLAN_TAGS.replace("IN ({parents})", "= ANY(%s)")
 _PARENTS_BY_SUBQUERY = f"SELECT b.id FROM {BOOK} b WHERE b.id <= %s"  # noqa: S608
 
 
@@ -165,7 +167,9 @@ def plan_sql(bound: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """
     book_rows = fetchall(floor_books_sql(connection.vendor), (bound,))
     if few_parents(len(book_rows), connection.alias):
-        ids = tuple(row[0] for row in book_rows)
+        ids = [row[0] for row in book_rows]
+        if connection.vendor == "postgresql":  # one array parameter (querysets.AnyOf)
+            return book_rows, fetchall(_PLAN_TAGS_ANY, (ids,))
         parents = ", ".join(["%s"] * len(ids))
         return book_rows, fetchall(_PLAN_TAGS.format(parents=parents), ids)
     return book_rows, fetchall(_PLAN_TAGS.format(parents=_PARENTS_BY_SUBQUERY), (bound,))
