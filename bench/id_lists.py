@@ -27,35 +27,28 @@ def _statement(ids: str) -> str:
     )
 
 
-def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--sizes", default="100,1000,2000")
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
     setup_django()
+    from bench.scenarios.common import fetchall
     from bookstore.models import Book
 
     for size in map(int, args.sizes.split(",")):
         ids = list(Book.objects.order_by("id").values_list("id", flat=True)[:size])
-        ways = {
+        ways: dict[str, tuple[str, list[Any]]] = {
             "placeholders": (_statement("IN (" + ", ".join(["%s"] * size) + ")"), ids),
             "array": (_statement("= ANY(%s)"), [ids]),
         }
-        first, second = (_fetch(sql, params) for sql, params in ways.values())
+        first, second = (fetchall(sql, params) for sql, params in ways.values())
         assert first == second, "the two statements return different rows"
         times: dict[str, list[float]] = {name: [] for name in ways}
         for _ in range(args.rounds):
             for name, (sql, params) in ways.items():
                 started = time.perf_counter()
-                _fetch(sql, params)
+                fetchall(sql, params)
                 times[name].append((time.perf_counter() - started) * 1000)
         medians = {name: statistics.median(values) for name, values in times.items()}
         line = "  ".join(

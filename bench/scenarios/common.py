@@ -5,7 +5,7 @@ NamedTuples, dicts, raw rows). :func:`records` turns any of them into plain, com
 so the harness can check that every variant returned the same data, field by field.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -43,7 +43,7 @@ def day(value: object) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def fetchall(sql: str, params: tuple[int, ...]) -> list[tuple[Any, ...]]:
+def fetchall(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     """Run ``sql`` on the default connection and return every row (the floor's only work)."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

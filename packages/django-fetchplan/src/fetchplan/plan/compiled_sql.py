@@ -14,7 +14,8 @@ What is cached, and the proof that reusing it is right:
   statement must contain that WHERE clause once, its parameters exactly where the clause's
   placeholders are. Each call binds the caller's new parameters at those positions.
 - **A child query by parent ids**, keyed by the edge, the alias and the number of ids: the
-  ids' placeholders must be one ``IN (...)`` list of that length, holding the ids given. A
+  ids must be one ``IN (...)`` list of that length, or on PostgreSQL one array parameter
+  (``= ANY(%s)``, ``querysets.AnyOf``), holding the ids given. A
   limited level with one parent id runs ``parent = %s ... LIMIT n`` instead of the window
   (``querysets.one_parent``); its id's position is proved by compiling it for a second id.
 - **A child query of every parent row** (``ALL_PARENTS``): no parameter from the caller.
@@ -342,6 +343,7 @@ def _child_template(edge: ManyEdge, parents: Parents, using: str) -> Template | 
     queryset = child_values(edge, parents, using)
     compiler = queryset.query.get_compiler(using=using)
     sql, params = compiler.as_sql()
+    array = False
     if parents is ALL_PARENTS:
         slot = slice(len(params), len(params))
     elif one_parent(edge, parents):
@@ -356,8 +358,7 @@ def _child_template(edge: ManyEdge, parents: Parents, using: str) -> Template | 
             return None
         marker, slot = found_ids
         array = marker == _ANY
-        return Template(str(sql), tuple(params), slot, converter(queryset, compiler), array)
-    return Template(str(sql), tuple(params), slot, converter(queryset, compiler))
+    return Template(str(sql), tuple(params), slot, converter(queryset, compiler), array)
 
 
 _ANY = "= ANY(%s)"
