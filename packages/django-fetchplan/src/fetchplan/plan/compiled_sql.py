@@ -172,22 +172,39 @@ def root_statement(node: Node, queryset: QuerySet[Any]) -> tuple[Template, list[
 
     None when the shape does not qualify.
     """
-    if not _fast_path.on or not _plain_queryset(queryset):
-        return None
-    query = queryset.query
-    shape = query_shape(query)
-    if shape is None:
+    if not _fast_path.on:
         return None
     using = queryset.db
-    try:
-        where_sql, where_params = _compile_where(query, using)
-    except EmptyResultSet:
-        return None  # e.g. `pk__in=[]`: the normal path knows it selects nothing
-    key = ("root", id(node), using, type(queryset), shape, where_sql)
+    caller = _caller_where(queryset, using)
+    if caller is None:
+        return None
+    shape, where_sql, where_params = caller
+    key = ("root", id(node), using, shape, where_sql)
     template = _cached(key, node, lambda: _root_template(node, queryset, where_sql, where_params))
     if template is None:
         return None
     return template, where_params
+
+
+def _caller_where(
+    queryset: QuerySet[Any], using: str
+) -> tuple[tuple[Any, ...], str, list[Any]] | None:
+    """Return what keys a statement made from the caller's ``queryset``, and its new values.
+
+    That is (the queryset's class and :func:`query_shape`, its WHERE SQL, its WHERE
+    parameters), or None when the queryset does not qualify: not :func:`_plain_queryset`,
+    no shape, or a WHERE clause that selects nothing (``pk__in=[]``: the normal path knows).
+    """
+    if not _plain_queryset(queryset):
+        return None
+    shape = query_shape(queryset.query)
+    if shape is None:
+        return None
+    try:
+        where_sql, where_params = _compile_where(queryset.query, using)
+    except EmptyResultSet:
+        return None
+    return (type(queryset), shape), where_sql, where_params
 
 
 def _plain_queryset(queryset: QuerySet[Any]) -> bool:
@@ -308,19 +325,20 @@ def child_rows(
     edge: ManyEdge,
     parents: Parents,
     using: str,
-    source: QuerySet[Any] | None = None,
-    proof_ids: Callable[[], list[object]] | None = None,
+    source: QuerySet[Any] | None,
+    proof_ids: Callable[[], list[object]],
 ) -> list[Row] | None:
     """Return ``edge``'s child rows for ``parents`` from a compiled statement, or None.
 
     ``parents`` selected by a subquery (``querysets.parents_subquery``) need ``source``, the
-    caller's queryset the subquery is made of, and ``proof_ids``, which returns two distinct
-    parent keys of this fetch (see :func:`_subquery_template`).
+    caller's queryset the subquery is made of (None for a subquery of a child level: not
+    compiled), and ``proof_ids``, which returns two distinct parent keys of this fetch (see
+    :func:`_subquery_template`).
     """
     if not _fast_path.on:
         return None
     if isinstance(parents, QuerySet):
-        if source is None or proof_ids is None:
+        if source is None:
             return None
         return _subquery_child_rows(edge, parents, using, source, proof_ids)
     if parents is ALL_PARENTS:
@@ -397,16 +415,14 @@ def _subquery_child_rows(
     """
     if edge.child is not None and edge.child.count_many():
         return None  # the level below selects its parents by a subquery of this one
-    if not _plain_queryset(source) or (shape := query_shape(source.query)) is None:
+    caller = _caller_where(source, using)
+    if caller is None:
         return None
-    try:
-        where_sql, where_params = _compile_where(source.query, using)
-    except EmptyResultSet:
-        return None
+    shape, where_sql, where_params = caller
     ids = proof_ids()
     if len(ids) < 2:
         return None  # nothing to prove the slot with this time; not cached, a later call may
-    key = ("subquery", id(edge), using, type(source), shape, where_sql)
+    key = ("subquery", id(edge), using, shape, where_sql)
     template = _cached(
         key, edge, lambda: _subquery_template(edge, parents, using, where_params, ids)
     )
@@ -434,21 +450,21 @@ def _subquery_template(
     """
     queryset = child_values(edge, parents, using)
     compiler = queryset.query.get_compiler(using=using)
-    sql, params = compiler.as_sql()
-    sql = str(sql)
+    text, params = compiler.as_sql()
+    sql = str(text)
     ids = list(proof_ids[:2])
-    id_sql, id_params = child_values(edge, ids, using).query.get_compiler(using=using).as_sql()
-    found_ids = _ids_slot(str(id_sql), id_params, ids)
+    id_text, id_params = child_values(edge, ids, using).query.get_compiler(using=using).as_sql()
+    id_sql = str(id_text)
+    found_ids = _ids_slot(id_sql, id_params, ids)
     if found_ids is None:
         return None
     marker, id_slot = found_ids
-    before, after = str(id_sql).split(marker)
-    start, taken = id_slot.start, id_slot.stop - id_slot.start
-    count = len(where_params)
+    before, after = id_sql.split(marker)
     head, tail = before + "IN (", ")" + after
-    inner = sql[len(head) : len(sql) - len(tail)]
     if len(sql) < len(head) + len(tail) or not sql.startswith(head) or not sql.endswith(tail):
         return None
+    inner = sql[len(head) : len(sql) - len(tail)]
+    start, taken, count = id_slot.start, id_slot.stop - id_slot.start, len(where_params)
     if len(_PLACEHOLDER.findall(inner)) != count or len(params) != len(id_params) - taken + count:
         return None
     slot = slice(start, start + count)

@@ -123,9 +123,9 @@ class AnyOf(_Lookup):
     """``column = ANY(%s)``: a list of parent ids sent as one array parameter (PostgreSQL).
 
     ``IN (%s, %s, ...)`` costs a placeholder per id, each quoted by psycopg and parsed by the
-    server: the tags of 1,000 books took 6.1 ms by 1,000 placeholders and 3.7 ms by one
-    array, of 2,000 books 13.6 and 7.8 ms (``bench/``'s fixture, medians of 15). Its values
-    are the ``__in`` lookup's, already prepared for the column's field.
+    server: the tags of 1,000 books took 6.10 ms by 1,000 placeholders and 3.68 ms by one
+    array, of 2,000 books 13.06 and 7.43 ms (``python -m bench.id_lists``, medians of 15).
+    Its values are the ``__in`` lookup's, already prepared for the column's field.
     """
 
     lookup_name = "fetchplan_any"
