@@ -511,9 +511,9 @@ def converter(queryset: QuerySet[Any, Any], compiler: Any) -> Convert:
     """Return a function turning fetched rows into ``values_list()`` tuples of ``queryset``.
 
     Generated once per statement: Django's converters of each column (only those that have
-    any; a slow one replaced by its equivalent in ``fast_converters``, which may read the
-    column through a memo made per call) and the column order ``values_list()`` gives, in one
-    tuple expression per row.
+    any; a slow one replaced by its equivalent in ``fast_converters``, which may write its
+    conversion inline, with a dict of converted values made per call) and the column order
+    ``values_list()`` gives, in one tuple expression per row.
     """
     assert queryset._iterable_class is ValuesListIterable
     fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
@@ -523,17 +523,18 @@ def converter(queryset: QuerySet[Any, Any], compiler: Any) -> Convert:
         return _as_is
     namespace: dict[str, Any] = {"_connection": compiler.connection}
     items = []
-    memos = []
+    setup = []
     for position in order:
         value = f"row[{position}]"
         if position in converters:
             functions, expression = converters[position]
             namespace[f"_e{position}"] = expression
-            remembering = fast_converters.memo(functions)
-            if remembering is not None:  # a fresh memo per batch of rows, read in C
-                namespace[f"_memo{position}"] = remembering
-                memos.append(f"    _m{position} = _memo{position}()\n")
-                value = f"_m{position}[{value}]"
+            inlined = fast_converters.inline(functions)
+            if inlined is not None:  # no Python call per value; its dict made per batch
+                code = inlined.inline(f"_i{position}", value)
+                namespace.update(code.names)
+                setup.append(f"    {code.setup}\n")
+                value = code.expression
             else:
                 for number, function in enumerate(functions):
                     namespace[f"_c{position}_{number}"] = function
@@ -541,7 +542,7 @@ def converter(queryset: QuerySet[Any, Any], compiler: Any) -> Convert:
         items.append(value + ", ")
     source = (
         "def convert(rows):\n"
-        + "".join(memos)
+        + "".join(setup)
         + f"    return [({''.join(items)}) for row in rows]\n"
     )
     exec(source, namespace)

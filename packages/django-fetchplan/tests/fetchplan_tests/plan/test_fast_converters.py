@@ -1,9 +1,9 @@
 """fast_converters: Django 6's SQLite ``DecimalField`` converter with its context made once.
 
 It must give the very values Django's gives (same type, same digits, same exponent, the same
-error where Django's raises), also through its memo over a batch with repeated and
+error where Django's raises), also through its inline code over a batch with repeated and
 equal-but-different values, replace Django's converter on SQLite under Django 6 and nothing
-anywhere else, and the compiled statements must use it, with a fresh memo per batch.
+anywhere else, and the compiled statements must convert inline, with a fresh dict per batch.
 Django's SQLite converter is taken from its SQLite backend's operations directly, so the
 comparisons run on every database.
 """
@@ -121,63 +121,62 @@ def test_other_converters_are_kept() -> None:
     st.lists(st.one_of(values, st.sampled_from(EQUAL_BUT_DIFFERENT)), max_size=30),
     st.sampled_from([price_column, wide_column]),
 )
-def test_a_memo_over_a_batch_gives_djangos_values(batch: list[object], make: Any) -> None:
-    """One memo converts a whole batch: each value as Django converts it alone.
+def test_a_batch_converted_inline_gives_djangos_values(batch: list[object], make: Any) -> None:
+    """One batch through the inline code (its dict of converted floats shared by the whole
+    batch): each value as Django converts it alone, and alone the same error where Django's
+    raises.
 
     Catches: remembering zeros (``-0.0 == 0`` converts to ``-0.00``, ``0`` to ``0.00``) or
-    values of 16 digits or more (``2.0**55 == 2**55``, the float rounded to 15 digits).
+    ints with floats (``2.0**55 == 2**55``, the float rounded to 15 digits), and the inline
+    code converting in any other way than Django's steps.
     """
     column = make()
     djangos = sqlite_converter(column)
-    memo = converter_of(column).memo()
-    for value in [*batch, *EQUAL_BUT_DIFFERENT, *reversed(EQUAL_BUT_DIFFERENT), *batch]:
-        assert outcome(lambda v, e, c: memo[v], value, column) == outcome(djangos, value, column)
+    ours = converter_of(column)
+    values = [*batch, *EQUAL_BUT_DIFFERENT, *reversed(EQUAL_BUT_DIFFERENT), *batch]
+    for value in values:
+        alone = outcome(lambda v, e, c: ours.convert_all([v])[0], value, column)
+        assert alone == outcome(djangos, value, column)
+    converts = [value for value in values if outcome(djangos, value, column)[0] != "raised"]
+    together = ours.convert_all(converts)
+    expected = [djangos(value, column, connection) for value in converts]
+    assert [(type(v).__name__, str(v)) for v in together] == [
+        (type(v).__name__, str(v)) for v in expected
+    ]
 
 
-def test_the_memo_remembers_repeats_only_where_they_convert_alike() -> None:
-    memo = converter_of(wide_column()).memo()
-    first = memo[12.5]
-    assert memo[12.5] is first
-    assert memo[12.5000] is first
-    assert str(memo[-0.0]) == "-0.00"
-    assert str(memo[0]) == "0.00"
-    assert str(memo[2.0**55]) != str(memo[2**55])
-    assert set(memo) == {12.5}
+def test_a_batch_remembers_repeats_only_where_they_convert_alike() -> None:
+    first, again, same, zero, negative_zero, int_zero, big_float, big_int = converter_of(
+        wide_column()
+    ).convert_all([12.5, 12.5, 12.5000, 0.0, -0.0, 0, 2.0**55, 2**55])
+    assert first is again is same  # one conversion for the repeats
+    assert (str(zero), str(negative_zero), str(int_zero)) == ("0.00", "-0.00", "0.00")
+    assert str(big_float) == "36028797018964000.00"  # rounded to 15 digits, as Django does
+    assert str(big_int) == "36028797018963968.00"  # exact, not the float's
 
 
 @pytest.mark.django_db
-def test_compiled_statements_use_it_with_a_memo_per_batch(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Catches: ``compiled_sql.converter`` no longer calling ``fast_converters.replace`` (or
-    not reading the column through the memo), and a memo kept from one batch to the next."""
+def test_compiled_statements_convert_inline_with_a_dict_per_batch() -> None:
+    """Catches: ``compiled_sql.converter`` no longer calling ``fast_converters.replace`` or
+    not converting the column inline (no shared ``Decimal`` for a repeat), and the dict of
+    converted values kept from one batch to the next."""
     if not replaced_here():
         pytest.skip("replaces Django 6's SQLite converter only")
-    made: list[dict[object, object]] = []
-
-    def counted(functions: list[Any]) -> Any:
-        found = real_memo(functions)
-        if found is None:
-            return None
-
-        def new_memo() -> dict[object, object]:
-            made.append(found())
-            return made[-1]
-
-        return new_memo
-
-    real_memo = fast_converters.memo
-    monkeypatch.setattr(fast_converters, "memo", counted)
     queryset = Novel.objects.values_list("title", "price")
     compiler = queryset.query.get_compiler(using=queryset.db)
     compiler.as_sql()
     convert = compiled_sql.converter(queryset, compiler)
-    first = convert([("a", 12.5), ("b", 12.5), ("c", None)])
-    assert first == [("a", Decimal("12.50")), ("b", Decimal("12.50")), ("c", None)]
-    assert first[0][1] is first[1][1]  # one conversion for the repeat: the memo was read
-    second = convert([("d", 7.25)])
-    assert second == [("d", Decimal("7.25"))]
-    assert len(made) == 2
-    assert set(made[0]) == {12.5}
-    assert set(made[1]) == {7.25}
+    first = convert([("a", 12.5), ("b", 12.5), ("c", None), ("d", 7)])
+    assert first == [
+        ("a", Decimal("12.50")),
+        ("b", Decimal("12.50")),
+        ("c", None),
+        ("d", Decimal("7.00")),
+    ]
+    assert first[0][1] is first[1][1]  # one conversion for the repeat
+    second = convert([("e", 12.5)])
+    assert second == [("e", Decimal("12.50"))]
+    assert second[0][1] is not first[0][1]  # a new batch, a new dict
 
 
 @pytest.mark.django_db
