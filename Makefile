@@ -41,7 +41,8 @@ LIB52_MARIADB_URL ?= $(MARIADB_SERVER)/fetchplan52_$(CHECKOUT_ID)
 PYTHON312 ?= $(shell scripts/find-python 3.12 2>/dev/null || scripts/find-python)
 
 .PHONY: help venv venv-django52 demo test lint typecheck test-sqlite test-postgres test-mariadb test-lib \
-        test-lib-django61 test-lib-django52 test-acceptance load clean bench bench-quick bench-deps
+        test-lib-django61 test-lib-django52 test-acceptance load clean bench bench-quick bench-deps \
+        test-lane-bookstore test-lane-library
 
 help:
 	@echo "make demo   - install, migrate, seed and serve the bookstore at http://$(DEMO_ADDR)/"
@@ -164,7 +165,24 @@ test-acceptance: $(STAMP)
 	  FETCHPLAN_ACCEPTANCE_PYTHON_DJANGO61="$$($(CURDIR)/scripts/find-python)" \
 	  $(CURDIR)/$(PY) -m pytest tests/acceptance $(PYTEST_ARGS)
 
-test: lint typecheck test-sqlite test-postgres test-mariadb test-lib test-acceptance
+# After lint and typecheck, the suites run in two lanes at once (machines of this kind have 2
+# cores; one after the other they took over 30 minutes on a slow one): the bookstore's suite on
+# its three databases, and the library's suites with the acceptance test. Their databases are
+# distinct (bookstore_*, fetchplan_*, fetchplan52_*). Each lane's output is printed whole when
+# the lane ends (--output-sync); either lane failing fails make test. TEST_LANES=1 runs the
+# suites one after the other instead.
+TEST_LANES ?= 2
+test: lint typecheck
+	@echo "== test lanes: bookstore (SQLite, PostgreSQL, MariaDB) | library (Django 6.1, 5.2) + acceptance; -j$(TEST_LANES)"
+	@$(MAKE) --no-print-directory -j$(TEST_LANES) --output-sync=recurse test-lane-bookstore test-lane-library
+
+test-lane-bookstore: $(STAMP)
+	@started=$$(date +%s); $(MAKE) --no-print-directory -j1 test-sqlite test-postgres test-mariadb; \
+	  status=$$?; echo "== lane bookstore took $$(( $$(date +%s) - started )) s"; exit $$status
+
+test-lane-library: $(STAMP) $(STAMP52)
+	@started=$$(date +%s); $(MAKE) --no-print-directory -j1 test-lib test-acceptance; \
+	  status=$$?; echo "== lane library took $$(( $$(date +%s) - started )) s"; exit $$status
 
 # Installs wrk (Debian) when missing; bounded by --duration and --max-requests; 127.0.0.1 only.
 load: $(STAMP)
