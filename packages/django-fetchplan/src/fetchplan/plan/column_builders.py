@@ -130,12 +130,21 @@ def build(
     if found.kind is BuildKind.TUPLE:
         values = _values(found, rows, count, ones, manys)
         return list(map(partial(tuple.__new__, dto), values))
-    instances = list(map(_new, repeat(dto, count)))
-    _drain(map(_set_dict, instances, map(field_dicts, rows)))
-    _drain(map(_set_fields_set, instances, repeat(shared_fields_set(dto))))
-    _drain(map(_set_extra, instances, repeat(None)))
-    _drain(map(_set_private, instances, repeat(None)))
-    return instances
+    return instances(dto, list(map(field_dicts, rows)))
+
+
+def instances(dto: type[BaseModel], field_dicts: Sequence[dict[str, Any]]) -> list[Any]:
+    """Return trusted pydantic DTOs of class ``dto``, one per field dict, made in C.
+
+    Each instance's ``__dict__`` is its field dict (in declared order), its ``fields_set``
+    the class's shared one, its extra and private slots None (``dto_kinds.trusted_constructor``).
+    """
+    made = list(map(_new, repeat(dto, len(field_dicts))))
+    _drain(map(_set_dict, made, field_dicts))
+    _drain(map(_set_fields_set, made, repeat(shared_fields_set(dto))))
+    _drain(map(_set_extra, made, repeat(None)))
+    _drain(map(_set_private, made, repeat(None)))
+    return made
 
 
 def _values(

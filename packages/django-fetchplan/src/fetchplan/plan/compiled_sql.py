@@ -37,10 +37,10 @@ converters for its columns, laid out as the node's ``values_list()`` keys.
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import django
@@ -64,11 +64,35 @@ from fetchplan.plan.querysets import (
 )
 
 Row = tuple[Any, ...]
-Convert = Callable[[list[Row]], list[Row]]
+Convert = Callable[[Sequence[Sequence[Any]]], list[Row]]
+"""Fetched rows (tuples from ``fetchall()``) in, ``values_list()`` rows out."""
 MAX_TEMPLATES = 1024
 """Cached statements per process; past it the cache starts again (shapes are few in practice)."""
 
 _PLACEHOLDER = re.compile(r"(?<!%)%s")
+
+
+@dataclass(frozen=True, eq=False)
+class Conversion:
+    """How a statement's fetched rows become ``values_list()`` rows (see :func:`converter`).
+
+    Called on a list of fetched rows, returns the converted rows. Its generated code is kept
+    too, for ``raw_builders`` to write the same conversions into a DTO builder.
+    """
+
+    convert: Convert
+    names: dict[str, Any]
+    """What the code refers to (converters, their expressions, the connection)."""
+    setup: tuple[str, ...]
+    """Statements run once per batch of rows, before the rows (``fast_converters``' dicts)."""
+    items: tuple[str, ...]
+    """Per ``values_list()`` key, the converted value: an expression over the fetched ``row``."""
+    builders: dict[int, tuple[object, Any]] = field(default_factory=dict)
+    """``raw_builders``' generated builders for this statement, by ``id()`` of their node."""
+
+    def __call__(self, rows: Sequence[Sequence[Any]]) -> list[Row]:
+        """Return ``rows`` converted."""
+        return self.convert(rows)
 
 
 @dataclass(frozen=True)
@@ -79,7 +103,7 @@ class Template:
     params: tuple[Any, ...]
     slot: slice
     """Positions in ``params`` that each call replaces with its own values."""
-    convert: Convert
+    convert: Conversion
     array: bool = False
     """The slot is one array parameter of all the values (``= ANY(%s)``), not one each."""
 
@@ -91,21 +115,26 @@ class Template:
 
     def run(self, using: str, values: Sequence[Any]) -> list[Row]:
         """Run the statement with ``values`` bound at its slot; return converted rows."""
+        return self.convert(self.fetch(using, values))
+
+    def fetch(self, using: str, values: Sequence[Any]) -> list[Row]:
+        """Run the statement with ``values`` bound at its slot; return the rows as fetched."""
         with connections[using].cursor() as cursor:
             cursor.execute(self.sql, self.bind(values))
             rows: list[Row] = cursor.fetchall()
-        return self.convert(rows)
+        return rows
 
     def chunks(self, using: str, values: Sequence[Any], size: int) -> Iterator[list[Row]]:
-        """Run the statement on a chunked cursor; yield its converted rows ``size`` at a time.
+        """Run the statement on a chunked cursor; yield its rows, as fetched, ``size`` at a time.
 
         The cursor is Django's ``chunked_cursor()``: server-side on PostgreSQL (unless
         ``DISABLE_SERVER_SIDE_CURSORS``), stepped through on SQLite, as ``iterator()`` reads.
+        The rows are not converted: ``convert`` (or ``raw_builders``) does that.
         """
         with connections[using].chunked_cursor() as cursor:
             cursor.execute(self.sql, self.bind(values))
             while rows := cursor.fetchmany(size):
-                yield self.convert(rows)
+                yield rows
 
 
 _templates: dict[tuple[Any, ...], tuple[object, Template | None]] = {}
@@ -155,8 +184,24 @@ def root_rows(node: Node, queryset: QuerySet[Any]) -> list[Row] | None:
     return template.run(queryset.db, values)
 
 
-def root_chunks(node: Node, queryset: QuerySet[Any], size: int) -> Iterator[list[Row]] | None:
-    """Return the root rows of ``node`` over ``queryset`` in chunks of ``size`` (``stream()``).
+def root_fetched(node: Node, queryset: QuerySet[Any]) -> tuple[list[Row], Conversion] | None:
+    """Return the root rows of ``node`` over ``queryset`` as fetched, and their conversion.
+
+    For ``raw_builders``, which converts them as it builds; None when the shape does not
+    qualify (:func:`root_rows`).
+    """
+    found = root_statement(node, queryset)
+    if found is None:
+        return None
+    template, values = found
+    return template.fetch(queryset.db, values), template.convert
+
+
+def root_chunks(
+    node: Node, queryset: QuerySet[Any], size: int
+) -> tuple[Iterator[list[Row]], Conversion] | None:
+    """Return the root rows of ``node`` over ``queryset`` in chunks of ``size`` (``stream()``),
+    as fetched, and their conversion.
 
     None when the shape does not qualify: the caller iterates ``values_list()`` instead.
     """
@@ -164,7 +209,7 @@ def root_chunks(node: Node, queryset: QuerySet[Any], size: int) -> Iterator[list
     if found is None:
         return None
     template, values = found
-    return template.chunks(queryset.db, values, size)
+    return template.chunks(queryset.db, values, size), template.convert
 
 
 def root_statement(node: Node, queryset: QuerySet[Any]) -> tuple[Template, list[Any]] | None:
@@ -507,8 +552,8 @@ def _one_parent_slot(
 # -- converting rows --------------------------------------------------------------------------
 
 
-def converter(queryset: QuerySet[Any, Any], compiler: Any) -> Convert:
-    """Return a function turning fetched rows into ``values_list()`` tuples of ``queryset``.
+def converter(queryset: QuerySet[Any, Any], compiler: Any) -> Conversion:
+    """Return how fetched rows become ``values_list()`` tuples of ``queryset``.
 
     Generated once per statement: Django's converters of each column (only those that have
     any; a slow one replaced by its equivalent in ``fast_converters``, which may write its
@@ -519,8 +564,6 @@ def converter(queryset: QuerySet[Any, Any], compiler: Any) -> Convert:
     fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
     converters = fast_converters.replace(compiler.get_converters(fields), compiler.connection)
     order = _row_order(queryset)
-    if not converters and order == list(range(len(order))) and len(order) == compiler.col_count:
-        return _as_is
     namespace: dict[str, Any] = {"_connection": compiler.connection}
     items = []
     setup = []
@@ -533,25 +576,27 @@ def converter(queryset: QuerySet[Any, Any], compiler: Any) -> Convert:
             if inlined is not None:  # no Python call per value; its dict made per batch
                 code = inlined.inline(f"_i{position}", value)
                 namespace.update(code.names)
-                setup.append(f"    {code.setup}\n")
+                setup.append(code.setup)
                 value = code.expression
             else:
                 for number, function in enumerate(functions):
                     namespace[f"_c{position}_{number}"] = function
                     value = f"_c{position}_{number}({value}, _e{position}, _connection)"
-        items.append(value + ", ")
+        items.append(value)
+    names = dict(namespace)
+    if not converters and order == list(range(len(order))) and len(order) == compiler.col_count:
+        return Conversion(_as_is, names, tuple(setup), tuple(items))
     source = (
         "def convert(rows):\n"
-        + "".join(setup)
-        + f"    return [({''.join(items)}) for row in rows]\n"
+        + "".join(f"    {line}\n" for line in setup)
+        + f"    return [({''.join(item + ', ' for item in items)}) for row in rows]\n"
     )
     exec(source, namespace)
-    convert: Convert = namespace["convert"]
-    return convert
+    return Conversion(namespace["convert"], names, tuple(setup), tuple(items))
 
 
-def _as_is(rows: list[Row]) -> list[Row]:
-    return rows
+def _as_is(rows: Sequence[Sequence[Any]]) -> list[Row]:
+    return cast(list[Row], rows)  # fetchall()'s list of tuples, already as values_list() gives
 
 
 def _row_order(queryset: QuerySet[Any, Any]) -> list[int]:

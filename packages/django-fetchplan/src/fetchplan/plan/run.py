@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from fetchplan.plan import compiled_sql
 from fetchplan.plan.compile import Node
+from fetchplan.plan.compiled_sql import Conversion
 from fetchplan.plan.declare import Plan, Strategy
 from fetchplan.plan.errors import BAD_CHUNK_SIZE, MultipleFound, NotFound
 from fetchplan.plan.instances_strategy import build_instances, prepare
@@ -71,11 +72,14 @@ def fetch_all[M: Model, D: BaseModel | tuple[Any, ...]](
     node = plan.compiled()
     identity = Identity()
     if plan.strategy is Strategy.VALUES:
-        rows = compiled_sql.root_rows(node, queryset)
-        if rows is None:
+        fetched = compiled_sql.root_fetched(node, queryset)
+        if fetched is None:
             rows = list(root_values(node, queryset))
+            with paused_gc():
+                return build_rows(node, rows, queryset.db, identity, source=queryset)
+        rows, conversion = fetched  # converted as they are built (raw_builders)
         with paused_gc():
-            return build_rows(node, rows, queryset.db, identity, source=queryset)
+            return build_rows(node, rows, queryset.db, identity, queryset, conversion)
     objects = list(prepare(node, queryset))
     with paused_gc():
         return build_instances(node, objects, identity)
@@ -130,10 +134,10 @@ def stream[M: Model, D: BaseModel | tuple[Any, ...]](
     node = plan.compiled()
     key = keyset_order(queryset)
     if plan.strategy is Strategy.VALUES:
-        row_chunks = _root_row_chunks(node, queryset, chunk_size, key)
+        row_chunks, conversion = _root_row_chunks(node, queryset, chunk_size, key)
         for chunk in row_chunks:
             with paused_gc():
-                dtos = build_rows(node, chunk, queryset.db, Identity())
+                dtos = build_rows(node, chunk, queryset.db, Identity(), conversion=conversion)
             yield from dtos
         return
     prepared = prepare(node, queryset)
@@ -156,26 +160,29 @@ def stream[M: Model, D: BaseModel | tuple[Any, ...]](
 
 def _root_row_chunks(
     node: Node, queryset: QuerySet[Any], chunk_size: int, key: Key | None
-) -> Iterable[Sequence[tuple[Any, ...]]]:
-    """Return ``stream()``'s root rows in chunks of ``chunk_size``.
+) -> tuple[Iterable[Sequence[tuple[Any, ...]]], Conversion | None]:
+    """Return ``stream()``'s root rows in chunks of ``chunk_size``, and their conversion.
 
     Keyset chunks where the database buffers whole results and the order allows them
     (``keyset``: ``key`` is not None); else the plan's compiled statement read by
-    ``fetchmany(chunk_size)`` when the queryset's shape qualifies (``compiled_sql``), else
-    ``values_list().iterator()``.
+    ``fetchmany(chunk_size)`` when the queryset's shape qualifies (``compiled_sql``: its rows
+    as fetched, with the conversion ``build_rows`` applies), else
+    ``values_list().iterator()``. The conversion is None for rows already converted.
     """
     if key is not None:
         values, positions = _with_key_columns(root_values(node, queryset), node.keys, key)
-        return keyset_chunks(
+        chunks = keyset_chunks(
             values,
             chunk_size=chunk_size,
             key=key,
             key_of=lambda row: [row[position] for position in positions],
         )
+        return chunks, None
     compiled = compiled_sql.root_chunks(node, queryset, chunk_size)
     if compiled is not None:
         return compiled
-    return batched(root_values(node, queryset).iterator(chunk_size=chunk_size), chunk_size)
+    values = root_values(node, queryset)
+    return batched(values.iterator(chunk_size=chunk_size), chunk_size), None
 
 
 def _with_key_columns(

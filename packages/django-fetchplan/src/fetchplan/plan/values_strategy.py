@@ -15,8 +15,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from fetchplan.plan import column_builders, compiled_sql
+from fetchplan.plan import column_builders, compiled_sql, raw_builders
 from fetchplan.plan.compile import ManyEdge, Node
+from fetchplan.plan.compiled_sql import Conversion
 from fetchplan.plan.dto_kinds import BuildKind, build_kind, list_builder
 from fetchplan.plan.querysets import (
     Parents,
@@ -52,12 +53,21 @@ def build_rows(
     using: str,
     identity: Identity,
     source: QuerySet[Any] | None = None,
+    conversion: Conversion | None = None,
 ) -> list[Any]:
     """Turn ``rows`` of ``node``'s query into DTOs, loading every to-many level below it.
 
     ``source`` is the queryset the rows came from, when the child queries may select their
     parents with a subquery of it instead of a list of ids (see ``parents_subquery``).
+    ``conversion``: the rows are a compiled statement's as fetched, not yet converted; they
+    are built as they are converted where ``raw_builders`` applies, else converted first.
     """
+    if conversion is not None:
+        if raw_builders.applies(node, conversion):
+            children = _load_children(node, rows, using, identity, source)
+            manys = [children.get(edge, {}) for edge in node.manys]
+            return raw_builders.build(node, conversion, rows, manys)
+        rows = conversion(rows)
     children = _load_children(node, rows, using, identity, source)
     if column_builders.applies(node):  # NamedTuple or trusted pydantic DTOs, a list at once
         ones, manys = _bindings(node, children, identity)

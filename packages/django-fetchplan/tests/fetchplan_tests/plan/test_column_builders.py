@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 import pytest
 from django.db import transaction
 from fetchplan import Many, One, Plan, fetch_all, stream
-from fetchplan.plan import column_builders
+from fetchplan.plan import column_builders, raw_builders
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
@@ -153,10 +153,11 @@ def test_the_column_builders_run_for_every_plan_they_apply_to(
     monkeypatch.setattr(column_builders, "build", spy)
     make_library(writers=5)
     queryset = models.Writer.objects.order_by("pk")
-    assert len(list(stream(WRITER_ROW, queryset, chunk_size=2))) == 5
-    assert calls == [("WriterRow", 2), ("WriterRow", 2), ("WriterRow", 1)]
-    calls.clear()
-    fetch_all(plans.CLUB, models.Club.objects.all())
+    with raw_builders.disabled():  # else the root's DTOs come from its fetched rows
+        assert len(list(stream(WRITER_ROW, queryset, chunk_size=2))) == 5
+        assert calls == [("WriterRow", 2), ("WriterRow", 2), ("WriterRow", 1)]
+        calls.clear()
+        fetch_all(plans.CLUB, models.Club.objects.all())
     assert {name for name, _ in calls} == {"ClubDTO", "WriterRef"}  # root and child level
     calls.clear()
     with column_builders.disabled():
