@@ -11,7 +11,9 @@ its rows read once beforehand, on the same fixture; its ``floor`` copies the chu
 ``list``, ``stream`` and ``build`` the layer's variants run a second time with the per-row
 builders (``*_rowwise``: inside ``column_builders.disabled()``), and for ``list`` and
 ``stream`` a third time converting every value (``*_nomemo``: inside
-``fast_converters.memos_disabled()``, no memo of SQLite ``Decimal`` values), interleaved.
+``fast_converters.memos_disabled()``, no memo of SQLite ``Decimal`` values), and a fourth
+converting the fetched rows before building (``*_converted``: inside
+``raw_builders.disabled()``), interleaved.
 The fixture databases are the ones ``make bench`` builds
 (``bench/.data/``, ``bench_books_*`` and ``bench_export_*``).
 """
@@ -57,7 +59,7 @@ def _work(scenario: str, size: int) -> dict[str, Callable[[], object]]:
         exports: dict[str, Callable[[], object]] = {
             key: functools.partial(export.VARIANTS[name], bound, out) for key, name in pairs.items()
         }
-        return {**exports, **_rowwise(exports), **_without_memos(exports)}
+        return {**exports, **_rowwise(exports), **_without_memos(exports), **_converted(exports)}
     if scenario == "list":
         argument: Any = listing.bound_for(size)
         chosen = listing.variants()
@@ -66,7 +68,7 @@ def _work(scenario: str, size: int) -> dict[str, Callable[[], object]]:
         lists: dict[str, Callable[[], object]] = {
             key: functools.partial(runs[key], argument) for key in keys
         }
-        return {**lists, **_rowwise(lists), **_without_memos(lists)}
+        return {**lists, **_rowwise(lists), **_without_memos(lists), **_converted(lists)}
     argument = list(Book.objects.order_by("id").values_list("id", flat=True)[:size])
     chosen = detail.variants()
     keys = ("floor", "hand_tuned", "layer")
@@ -112,6 +114,18 @@ def _rowwise(work: Mapping[str, Callable[[], object]]) -> dict[str, Callable[[],
     from fetchplan.plan import column_builders
 
     return _layer_again(work, "rowwise", column_builders.disabled)
+
+
+def _converted(work: Mapping[str, Callable[[], object]]) -> dict[str, Callable[[], object]]:
+    """Return the layer's variants again, the fetched rows converted first (``*_converted``).
+
+    The same calls inside ``raw_builders.disabled()``: the compiled root statement's rows
+    become ``values_list()`` tuples, then DTOs (``column_builders``), as before the raw
+    builders wrote each conversion into the DTO's own dict literal or tuple.
+    """
+    from fetchplan.plan import raw_builders
+
+    return _layer_again(work, "converted", raw_builders.disabled)
 
 
 def _without_memos(work: Mapping[str, Callable[[], object]]) -> dict[str, Callable[[], object]]:
