@@ -172,23 +172,11 @@ def _cached(
 # -- the root query ---------------------------------------------------------------------------
 
 
-def root_rows(node: Node, queryset: QuerySet[Any]) -> list[Row] | None:
-    """Return the root rows of ``node`` over ``queryset`` from a compiled statement.
-
-    None when the shape does not qualify: the caller runs the normal path.
-    """
-    found = root_statement(node, queryset)
-    if found is None:
-        return None
-    template, values = found
-    return template.run(queryset.db, values)
-
-
 def root_fetched(node: Node, queryset: QuerySet[Any]) -> tuple[list[Row], Conversion] | None:
     """Return the root rows of ``node`` over ``queryset`` as fetched, and their conversion.
 
-    For ``raw_builders``, which converts them as it builds; None when the shape does not
-    qualify (:func:`root_rows`).
+    ``values_strategy.build_rows`` converts them, or ``raw_builders`` as it builds. None when
+    the shape does not qualify: the caller runs the normal path.
     """
     found = root_statement(node, queryset)
     if found is None:

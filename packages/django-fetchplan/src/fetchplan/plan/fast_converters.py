@@ -31,6 +31,7 @@ Python call per distinct value), and take 17.5 ms inline (medians, ``docs/perfor
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Context, Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -125,13 +126,22 @@ class SQLiteDecimal:
         self.places = places
         self.context = context
         self.from_float = from_float
+
+    def convert_all(self, values: Iterable[Any]) -> list[Any]:
+        """Convert a batch of values through :meth:`inline`'s code, as a statement does."""
+        return self._batch_converter(values)
+
+    @cached_property
+    def _batch_converter(self) -> Callable[[Iterable[Any]], list[Any]]:
+        """:meth:`convert_all`'s generated function, made on first use (statements never call
+        it: they write :meth:`inline`'s code into their own)."""
         batch = self.inline("_d", "value")
         namespace = dict(batch.names)
         source = f"def convert_all(values):\n    {batch.setup}\n"
         source += f"    return [{batch.expression} for value in values]\n"
         exec(source, namespace)
-        self.convert_all: Callable[[Iterable[Any]], list[Any]] = namespace["convert_all"]
-        """Convert a batch of values through :meth:`inline`'s code, as a statement does."""
+        made: Callable[[Iterable[Any]], list[Any]] = namespace["convert_all"]
+        return made
 
     def inline(self, name: str, value: str) -> Inline:
         """Return the code converting ``value`` (a Python expression) in a generated function.

@@ -22,8 +22,9 @@ from typing import Any
 from fetchplan.plan import column_builders
 from fetchplan.plan.compile import Node
 from fetchplan.plan.compiled_sql import Conversion
-from fetchplan.plan.dto_kinds import BuildKind, field_types
+from fetchplan.plan.dto_kinds import BuildKind
 from fetchplan.plan.fast_path import FastPath
+from fetchplan.plan.row_builders import dict_literal, dto_namespace, field_values, tuple_of_dto
 
 Row = Sequence[Any]
 Build = Callable[[Sequence[Row]], list[Any]]
@@ -71,22 +72,11 @@ def _factory(node: Node, conversion: Conversion) -> Callable[..., Build]:
 
 
 def _generate(node: Node, conversion: Conversion) -> Callable[..., Build]:
-    expressions: dict[str, str] = {}
-    for name, position in node.columns.items():
-        expressions[name] = conversion.items[position]
-    arguments = []
-    for number, edge in enumerate(node.manys):
-        arguments.append(f"_many_{number}")
-        expressions[edge.field] = f"_many_{number}.get(row[{node.pk_index}], ())"
-    for number, (name, _) in enumerate(node.missing):
-        expressions[name] = f"_missing[{number}]"
-    values = [(name, expressions[name]) for name in field_types(node.plan.dto)]
+    values, arguments = field_values(node, conversion.items.__getitem__)  # no ones: _many_N
     layout = column_builders.layout(node)
     assert layout is not None
-    if layout.kind is BuildKind.TUPLE:
-        made = f"_tuple_new(_dto, ({''.join(value + ', ' for _, value in values)}))"
-    else:  # the field dict, in declared order (column_builders makes the instances)
-        made = "{" + ", ".join(f"{name!r}: {value}" for name, value in values) + "}"
+    # A pydantic DTO's field dict, in declared order: column_builders makes the instances.
+    made = tuple_of_dto(values) if layout.kind is BuildKind.TUPLE else dict_literal(values)
     lines = [
         f"def _factory({', '.join(arguments)}):",
         "    def build(rows):",
@@ -94,12 +84,7 @@ def _generate(node: Node, conversion: Conversion) -> Callable[..., Build]:
         f"        return [{made} for row in rows]",
         "    return build",
     ]
-    namespace: dict[str, Any] = {
-        **conversion.names,
-        "_dto": node.plan.dto,
-        "_missing": tuple(marker for _, marker in node.missing),
-        "_tuple_new": tuple.__new__,
-    }
+    namespace = {**conversion.names, **dto_namespace(node, layout.kind)}
     exec("\n".join(lines), namespace)
     generated: Callable[..., Build] = namespace["_factory"]
     return generated

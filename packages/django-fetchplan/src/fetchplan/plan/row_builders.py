@@ -53,19 +53,18 @@ def factory(node: Node, *, nested: bool, dicts: bool = False) -> Factory:
 
 def _generate(node: Node, *, nested: bool, dicts: bool = False) -> Factory:
     kind = build_kind(node.plan.dto, trusted=node.trusted)
-    values, arguments = _field_values(node)
-    fields = ", ".join(f"{name!r}: {value}" for name, value in values)
+    values, arguments = field_values(node)
+    fields = dict_literal(values)
     if dicts:
-        made = f"{{{fields}}}"
+        made = fields
     elif kind is BuildKind.TUPLE:
-        positional = "".join(f"{value}, " for _, value in values)
-        made = f"_tuple_new(_dto, ({positional}))"
+        made = tuple_of_dto(values)
     elif kind is BuildKind.TRUSTED:
-        made = f"_construct({{{fields}}})"
+        made = f"_construct({fields})"
     elif nested:
-        made = f"_validate_one({{{fields}}})"
+        made = f"_validate_one({fields})"
     else:
-        made = f"{{{fields}}}"  # validated with the other rows of the list
+        made = fields  # validated with the other rows of the list
     lines = [f"def _factory(_seen, {''.join(a + ', ' for a in arguments)}):"]
     lines.append("    def build(row):")
     if nested:
@@ -81,18 +80,24 @@ def _generate(node: Node, *, nested: bool, dicts: bool = False) -> Factory:
     else:
         lines.append(f"        return {made}")
     lines.append("    return build")
-    namespace = _namespace(node, kind)
+    namespace = dto_namespace(node, kind)
     exec("\n".join(lines), namespace)
     generated: Factory = namespace["_factory"]
     return generated
 
 
-def _field_values(node: Node) -> tuple[list[tuple[str, str]], list[str]]:
-    """Return (DTO field, Python expression) in declared order, and the factory's arguments."""
+def field_values(
+    node: Node, column: Callable[[int], str] = "row[{}]".format
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """Return (DTO field, Python expression) in declared order, and the factory's arguments.
+
+    ``column`` writes the expression of the row's value at a position (``raw_builders``
+    passes each column's conversion of the fetched row).
+    """
     expressions: dict[str, str] = {}
     arguments: list[str] = []
     for name, position in node.columns.items():
-        expressions[name] = f"row[{position}]"
+        expressions[name] = column(position)
     for number, (name, _, _, _) in enumerate(node.ones):
         arguments.append(f"_one_{number}")
         expressions[name] = f"_one_{number}(row)"
@@ -104,7 +109,18 @@ def _field_values(node: Node) -> tuple[list[tuple[str, str]], list[str]]:
     return [(name, expressions[name]) for name in field_types(node.plan.dto)], arguments
 
 
-def _namespace(node: Node, kind: BuildKind) -> dict[str, Any]:
+def dict_literal(values: list[tuple[str, str]]) -> str:
+    """Return the field dict's literal, fields in declared order (``model_dump()``'s order)."""
+    return "{" + ", ".join(f"{name!r}: {value}" for name, value in values) + "}"
+
+
+def tuple_of_dto(values: list[tuple[str, str]]) -> str:
+    """Return the expression of a NamedTuple DTO made by position (``_dto`` its class)."""
+    return f"_tuple_new(_dto, ({''.join(f'{value}, ' for _, value in values)}))"
+
+
+def dto_namespace(node: Node, kind: BuildKind) -> dict[str, Any]:
+    """Return the names the generated code of ``node``'s DTOs refers to."""
     dto = node.plan.dto
     namespace: dict[str, Any] = {
         "_dto": dto,

@@ -72,12 +72,8 @@ def fetch_all[M: Model, D: BaseModel | tuple[Any, ...]](
     node = plan.compiled()
     identity = Identity()
     if plan.strategy is Strategy.VALUES:
-        fetched = compiled_sql.root_fetched(node, queryset)
-        if fetched is None:
-            rows = list(root_values(node, queryset))
-            with paused_gc():
-                return build_rows(node, rows, queryset.db, identity, source=queryset)
-        rows, conversion = fetched  # converted as they are built (raw_builders)
+        fetched = compiled_sql.root_fetched(node, queryset)  # rows converted by build_rows
+        rows, conversion = fetched or (list(root_values(node, queryset)), None)
         with paused_gc():
             return build_rows(node, rows, queryset.db, identity, queryset, conversion)
     objects = list(prepare(node, queryset))

@@ -65,7 +65,7 @@ def build_rows(
     if conversion is not None:
         if raw_builders.applies(node, conversion):
             children = _load_children(node, rows, using, identity, source)
-            manys = [children.get(edge, {}) for edge in node.manys]
+            _, manys = _bindings(node, children, identity)  # no nested to-one DTOs here
             return raw_builders.build(node, conversion, rows, manys)
         rows = conversion(rows)
     children = _load_children(node, rows, using, identity, source)

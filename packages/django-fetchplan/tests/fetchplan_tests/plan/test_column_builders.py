@@ -8,7 +8,8 @@ each plan both ways on the same data and compare the results deeply: field order
 are one object (identity within a fetch or a chunk).
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from typing import Any, NamedTuple
 
 import pytest
@@ -105,12 +106,16 @@ def assert_same_sharing(got: list[Any], expected: list[Any]) -> None:
     assert shape(got) == shape(expected)
 
 
-def both_ways(run: Any) -> tuple[list[Any], list[Any]]:
-    """Return ``run()`` with the column-wise builders, then with the per-row builders."""
-    columnwise = list(run())
-    with column_builders.disabled():
-        rowwise = list(run())
-    return columnwise, rowwise
+def assert_same_both_ways(
+    run: Any, where: str, off: Callable[[], AbstractContextManager[None]] = column_builders.disabled
+) -> None:
+    """Assert ``run()`` gives the same DTOs, shared alike, with a fast path and inside ``off()``
+    (by default the column-wise builders, then the per-row builders)."""
+    fast = list(run())
+    with off():
+        general = list(run())
+    assert_same(fast, general, where)
+    assert_same_sharing(fast, general)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -127,14 +132,11 @@ def test_column_builders_give_the_dtos_of_the_per_row_builders(
         build(writers)
         for plan in PLANS:
             queryset = plan.model._default_manager.order_by("pk")
-            got, expected = both_ways(lambda: fetch_all(plan, queryset))  # noqa: B023
-            assert_same(got, expected, plan.label)
-            assert_same_sharing(got, expected)
-            got, expected = both_ways(
-                lambda: stream(plan, queryset, chunk_size=chunk_size)  # noqa: B023
+            assert_same_both_ways(lambda: fetch_all(plan, queryset), plan.label)  # noqa: B023
+            assert_same_both_ways(
+                lambda: stream(plan, queryset, chunk_size=chunk_size),  # noqa: B023
+                plan.label,
             )
-            assert_same(got, expected, plan.label)
-            assert_same_sharing(got, expected)
         transaction.set_rollback(True)
 
 

@@ -20,8 +20,7 @@ from fetchplan_tests.plan.test_column_builders import (
     NOVEL_WITH_WRITER,
     PLANS,
     WRITER_ROW,
-    assert_same,
-    assert_same_sharing,
+    assert_same_both_ways,
 )
 from fetchplan_tests.plan.test_equivalence import build, writer_st
 from fetchplan_tests.plan.test_fast_converters import replaced_here
@@ -29,14 +28,6 @@ from fetchplan_tests.testapp import models, plans
 from fetchplan_tests.testapp.factory import make_library
 
 pytestmark = pytest.mark.django_db
-
-
-def both_ways(run: Any) -> tuple[list[Any], list[Any]]:
-    """Return ``run()`` with the raw builders, then with the rows converted first."""
-    raw = list(run())
-    with raw_builders.disabled():
-        converted = list(run())
-    return raw, converted
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -55,14 +46,16 @@ def test_raw_builders_give_the_dtos_of_converted_rows(
         for plan in PLANS:
             ordered = plan.model._default_manager.order_by("pk")
             for queryset in (ordered, ordered.filter(pk__gt=skip)):
-                got, expected = both_ways(lambda: fetch_all(plan, queryset))  # noqa: B023
-                assert_same(got, expected, plan.label)
-                assert_same_sharing(got, expected)
-                got, expected = both_ways(
-                    lambda: stream(plan, queryset, chunk_size=chunk_size)  # noqa: B023
+                assert_same_both_ways(
+                    lambda: fetch_all(plan, queryset),  # noqa: B023
+                    plan.label,
+                    raw_builders.disabled,
                 )
-                assert_same(got, expected, plan.label)
-                assert_same_sharing(got, expected)
+                assert_same_both_ways(
+                    lambda: stream(plan, queryset, chunk_size=chunk_size),  # noqa: B023
+                    plan.label,
+                    raw_builders.disabled,
+                )
         transaction.set_rollback(True)
 
 
@@ -114,16 +107,3 @@ def test_sqlite_prices_are_converted_inline_once_per_value() -> None:
     assert len({id(price) for price in first}) == 1
     assert first[0] is not again[0]
     assert connection.vendor == "sqlite"
-
-
-def test_one_statement_builds_for_its_own_node_only() -> None:
-    """The generated builders are kept on the statement's conversion by node; a node's
-    builder is never another node's. Catches: a cache keyed by the conversion alone."""
-    make_library(writers=2)
-    writers = models.Writer.objects.order_by("pk")
-    assert [row.name for row in fetch_all(WRITER_ROW, writers)] == list(
-        writers.values_list("name", flat=True)
-    )
-    assert [ref.name for ref in fetch_all(plans.WRITER_REF, writers)] == list(
-        writers.values_list("name", flat=True)
-    )
