@@ -90,9 +90,9 @@ def child_queryset(
         queryset = queryset.filter(**{f"{edge.parent_lookup}__isnull": False})
     elif one_parent(edge, parents) and not window:
         assert isinstance(parents, Sequence)
-        queryset = queryset.filter(**{edge.parent_lookup: parents[0]})
+        queryset = queryset.filter(**{f"{edge.parent_lookup}__pk": parents[0]})
     else:
-        queryset = queryset.filter(**{f"{edge.parent_lookup}__in": parents})
+        queryset = queryset.filter(**{f"{edge.parent_lookup}__pk__in": parents})
         if connections[using].vendor == "postgresql":
             _ids_as_array(queryset)
     if edge.spec.filter is not None:

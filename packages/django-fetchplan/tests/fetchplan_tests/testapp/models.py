@@ -1,6 +1,7 @@
 """Small models the engine tests run against (the engine must not depend on the bookstore).
 
-They cover every relation kind the engine supports: FK, nullable FK, self-FK, reverse FK,
+They cover every relation kind the engine supports: FK, nullable FK, self-FK, reverse FK
+(also one whose foreign key targets a unique field, not the primary key: ``Alias``),
 one-to-one and its reverse, many-to-many, and many-to-many through a model with extra fields.
 """
 
@@ -120,3 +121,18 @@ class Membership(models.Model):
     @override
     def __str__(self) -> str:
         return f"{self.role} of club {self.club_id}"
+
+
+class Alias(models.Model):
+    """Another name of a label. Its foreign key targets ``Label.name``, not the primary key
+    (``to_field``): the column holds the label's name, while the engine groups children by
+    their parent's primary key."""
+
+    label = models.ForeignKey(
+        Label, to_field="name", on_delete=models.CASCADE, related_name="aliases"
+    )
+    text = models.CharField(max_length=50)
+
+    @override
+    def __str__(self) -> str:
+        return f"{self.text} (alias of {self.label_id})"
