@@ -22,7 +22,7 @@ from fetchplan.dto import NotLoaded
 from fetchplan.plan.declare import Load, Many, One, Plan
 from fetchplan.plan.dto_kinds import field_types
 from fetchplan.plan.inference import infer_relations
-from fetchplan.plan.paths import canonical_path, get_field, many_path, plan_error
+from fetchplan.plan.paths import canonical_path, get_field, many_path, plan_error, unfollowable
 from fetchplan.plan.precision import full_precision, wants_float
 from fetchplan.plan.through import names_through, through_link, through_order
 from fetchplan.plan.type_rules import mentions_not_loaded
@@ -240,6 +240,9 @@ def _many_edge(
     model_field = get_field(plan, plan.model, source)
     if not (model_field.one_to_many or model_field.many_to_many):
         raise plan_error(plan, f"{source!r} is not a to-many relation; use One() or a field path")
+    why = unfollowable(model_field)
+    if why is not None:
+        raise plan_error(plan, why)
     related = model_field.related_model
     assert isinstance(related, type)
     provided: dict[str, str] = {}

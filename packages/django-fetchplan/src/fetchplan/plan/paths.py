@@ -7,7 +7,7 @@ A path follows to-one relations only (``author__country__name``); to-many data i
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import ForeignObjectRel, Model
+from django.db.models import ForeignKey, ForeignObjectRel, ManyToManyField, Model
 
 from fetchplan.plan.declare import Plan
 from fetchplan.plan.errors import INVALID_PLAN, PlanError
@@ -24,6 +24,26 @@ def get_field(plan: Plan[Any, Any], model: type[Model], name: str) -> Any:
         return model._meta.get_field(name)
     except FieldDoesNotExist:
         raise plan_error(plan, f"{model.__name__} has no field or relation {name!r}") from None
+
+
+def unfollowable(field: Any) -> str | None:
+    """Return why a plan cannot follow relation ``field``, or None if it can.
+
+    Plans follow foreign keys (one-to-one included), many-to-many relations and their
+    reverses. Not a generic relation (contenttypes: ``GenericForeignKey``, ``GenericRelation``)
+    nor a multi-column ``ForeignObject``: their joins carry conditions (a content type) or
+    columns that the lookups back to a parent cannot express, and a generic relation's
+    reverse lookup may even name another model's relation, mixing their rows.
+    """
+    relation = field.field if isinstance(field, ForeignObjectRel) else field
+    if isinstance(relation, ForeignKey | ManyToManyField):
+        return None
+    return (
+        f"{field.name!r} is a {type(field).__name__}, which plans cannot follow (they follow "
+        "foreign keys, one-to-one and many-to-many relations and their reverses, not generic "
+        "relations or multi-column foreign objects); load those rows with a plan over their "
+        "own model"
+    )
 
 
 def pk_name(model: type[Model]) -> str:
@@ -57,6 +77,9 @@ def resolve_path(model: type[Model], path: str, plan: Plan[Any, Any]) -> Any:
     for i, part in enumerate(parts):
         name = pk_name(current) if part == "pk" else part
         result = get_field(plan, current, name)
+        why = unfollowable(result) if result.is_relation else None
+        if why is not None:
+            raise plan_error(plan, f"path {path!r}: {why}")
         if i < len(parts) - 1:
             if not (result.many_to_one or result.one_to_one):
                 raise plan_error(
@@ -100,6 +123,9 @@ def many_path(model: type[Model], source: str) -> tuple[type[Model], str] | str:
             return f"{current.__name__} has no relation {part!r} (path {source!r})"
         if not field.is_relation or field.related_model is None:
             return f"path {source!r} goes through {part!r}, which is not a relation"
+        why = unfollowable(field)
+        if why is not None:
+            return f"path {source!r}: {why}"
         to_many = to_many or bool(field.one_to_many or field.many_to_many)
         if isinstance(field, ForeignObjectRel):
             back.append(field.field.name)

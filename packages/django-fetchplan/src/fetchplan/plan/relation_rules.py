@@ -15,7 +15,7 @@ from fetchplan.plan.errors import PlanError
 from fetchplan.plan.field_rules import check_scalar
 from fetchplan.plan.findings import Scope
 from fetchplan.plan.inference import needs_inference
-from fetchplan.plan.paths import many_path, resolve_path
+from fetchplan.plan.paths import many_path, resolve_path, unfollowable
 from fetchplan.plan.through import names_through, through_link, through_order
 from fetchplan.plan.through_rules import check_through
 from fetchplan.plan.type_rules import dto_types, tuple_element, union_args
@@ -35,6 +35,10 @@ def check_relation(scope: Scope, name: str, annotation: Any, relation: One | Man
             f"{scope.model_name} has no relation {source!r}.",
             "Name an existing relation, or set source=.",
         )
+        return False
+    why = unfollowable(model_field) if model_field.is_relation else None
+    if why is not None:
+        scope.error(BAD_PATH, f"{scope.dto_name}.{name}: {why}.", "Remove the relation.")
         return False
     to_one = bool(model_field.many_to_one or model_field.one_to_one)
     wrong = _wrong_relation(scope, name, annotation, relation, model_field, to_one)

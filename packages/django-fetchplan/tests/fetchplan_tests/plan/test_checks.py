@@ -4,9 +4,13 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.db import models
 from django.db.models import Avg, Count
+from django.test.utils import isolate_apps
 from fetchplan import Many, One, Plan
 from fetchplan.dto import DTO, NotLoaded
 from fetchplan.plan.checks import (
@@ -59,6 +63,48 @@ def test_e002_bad_paths() -> None:
     assert ids(Plan(Novel, TitleOnly, relations={"title": Many(scalar="x", source="nope")})) == [
         BAD_PATH
     ]
+
+
+@isolate_apps("fetchplan_tests.testapp")
+def test_e002_generic_relations() -> None:
+    """A generic relation (contenttypes) is refused, as a Many() and inside a path.
+
+    Catches: following a GenericRelation as if it were a reverse foreign key (its reverse
+    lookup can name another model's relation: the children of one model's rows were mixed
+    with another's), and a path through a GenericForeignKey (an AttributeError at run time).
+    """
+
+    class Remark(models.Model):  # noqa: DJ008 (never printed)
+        content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+        object_id = models.PositiveIntegerField()
+        target = GenericForeignKey("content_type", "object_id")
+        text = models.CharField(max_length=50)
+
+        class Meta:
+            app_label = "testapp"
+
+    class Remarked(models.Model):  # noqa: DJ008 (never printed)
+        remarks = GenericRelation(Remark)
+
+        class Meta:
+            app_label = "testapp"
+
+    class Texts(DTO):
+        id: int
+        remarks: tuple[str, ...]
+
+    class RemarkRow(DTO):
+        text: str
+        target_id: int
+
+    generic = Plan(Remarked, Texts, relations={"remarks": Many(scalar="text")})
+    (error,) = check_plan(generic)
+    assert error.id == BAD_PATH
+    assert "'remarks' is a GenericRelation, which plans cannot follow" in error.msg
+    through_a_path = Plan(Remark, RemarkRow, fields={"target_id": "target__id"})
+    (error,) = check_plan(through_a_path)
+    assert error.id == BAD_PATH
+    assert "'target' is a GenericForeignKey, which plans cannot follow" in error.msg
 
 
 def test_e003_type_mismatches() -> None:
