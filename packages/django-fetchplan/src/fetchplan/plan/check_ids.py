@@ -12,8 +12,9 @@
   ``Many`` on a to-one one), a nested plan of the wrong model, or a DTO field whose type does
   not hold what the relation loads.
 - ``fetchplan.E007`` an expression in a plan nested as a to-one relation (annotate the root plan).
-- ``fetchplan.E008`` the plan's model is not a concrete Django model, or its DTO is not a DTO
-  class (a pydantic model or a NamedTuple).
+- ``fetchplan.E008`` the plan's model is not a concrete Django model or has a composite
+  primary key (also a ``Many(scalar=...)``'s related model), or its DTO is not a DTO class (a
+  pydantic model or a NamedTuple).
 - ``fetchplan.E009`` ``Many(filter=..., order_by=...)`` names a field or lookup the related
   model does not have.
 - ``fetchplan.E010`` a ``fields=`` value is neither a lookup path nor an expression, a

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import ForeignObjectRel, ManyToManyField, Model
-from django.db.models.expressions import BaseExpression
+from django.db.models.expressions import BaseExpression, Combinable
 
 from fetchplan.dto import NotLoaded
 from fetchplan.plan.declare import Load, Many, One, Plan
@@ -42,7 +42,9 @@ class ManyEdge:
     """Lookup from the related model back to the parent (``book`` for Review, ``books`` for Tag)."""
     accessor: str
     """Attribute on a parent instance (for ``Prefetch``)."""
-    order_by: tuple[str, ...]
+    order_by: "tuple[str | Combinable, ...]"
+    """The children's order: the plan's names, else the related model's ``Meta.ordering`` as
+    it is (names, or expressions such as ``F("name").asc(nulls_last=True)``), then ``pk``."""
     child: "Node | None"
     scalar: str | None
     keys: list[str] = dataclasses.field(default_factory=list)  # `field` is an attribute here
@@ -287,7 +289,8 @@ def _edge(
     else:
         assert relation.scalar is not None
         relation = replace(relation, scalar=canonical_path(related, relation.scalar, plan))
-    order = relation.order_by or tuple(str(o) for o in related._meta.ordering or ()) or ("pk",)
+    order: tuple[str | Combinable, ...] = relation.order_by or tuple(related._meta.ordering or ())
+    order = order or ("pk",)
     if "pk" not in order and "-pk" not in order:
         order = (*order, "pk")
     edge = ManyEdge(

@@ -31,6 +31,10 @@ THROUGH_NEEDS_INFERENCE = (
     "Many(through_fields={fields!r}) takes neither plan= nor scalar=: the nested plan is "
     "inferred from the field's tuple[X, ...] (X holds the through fields), so leave it out."
 )
+COMPOSITE_KEY = (
+    "its model {model} has a composite primary key, which plans do not support (they identify, "
+    "group and order rows by a one-column primary key)"
+)
 BAD_STRATEGY = "Plan(strategy=...) must be one of {choices}, got {got!r}."
 PLAN_REJECTED = (
     "Plan {plan} cannot run: the checks `manage.py check` runs found {count} problem(s).\n"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, override
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, Lookup, QuerySet, Window
-from django.db.models.expressions import Col, OrderBy
+from django.db.models.expressions import BaseExpression, Col, Combinable
 from django.db.models.functions import RowNumber
 from django.db.models.lookups import In
 from django.db.models.sql.where import AND
@@ -31,9 +31,17 @@ and 65 ms, plus 10,000 parameters to bind, so large sets keep the subquery). Not
 those two measured points."""
 
 
-def order_expressions(order_by: Sequence[str]) -> list[OrderBy]:
-    """Turn ``("-created", "pk")`` into ORDER BY expressions (for window functions)."""
-    return [F(name[1:]).desc() if name.startswith("-") else F(name).asc() for name in order_by]
+def order_expressions(order_by: Sequence[str | Combinable]) -> list[BaseExpression | F]:
+    """Turn ``("-created", "pk")`` into ORDER BY expressions (for window functions); an
+    expression (from a model's ``Meta.ordering``) stays as it is."""
+    return [_order_expression(name) for name in order_by]
+
+
+def _order_expression(name: str | Combinable) -> BaseExpression | F:
+    if isinstance(name, BaseExpression | F):  # OrderBy, F: what Meta.ordering may hold
+        return name
+    assert isinstance(name, str), f"unexpected ordering {name!r}"
+    return F(name[1:]).desc() if name.startswith("-") else F(name).asc()
 
 
 def root_values(node: Node, queryset: QuerySet[Any]) -> QuerySet[Any, tuple[Any, ...]]:

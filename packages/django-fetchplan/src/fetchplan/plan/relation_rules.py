@@ -7,11 +7,17 @@ relation is sound enough to say what they run against.
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, FieldError
-from django.db.models import F, Model
+from django.db.models import CompositePrimaryKey, F, Model
 
-from fetchplan.plan.check_ids import BAD_MANY_QUERY, BAD_PATH, TYPE_MISMATCH, WRONG_RELATION
+from fetchplan.plan.check_ids import (
+    BAD_MANY_QUERY,
+    BAD_PATH,
+    NOT_A_DTO,
+    TYPE_MISMATCH,
+    WRONG_RELATION,
+)
 from fetchplan.plan.declare import Many, One, Strategy
-from fetchplan.plan.errors import PlanError
+from fetchplan.plan.errors import COMPOSITE_KEY, PlanError
 from fetchplan.plan.field_rules import check_scalar
 from fetchplan.plan.findings import Scope
 from fetchplan.plan.inference import needs_inference
@@ -102,6 +108,11 @@ def _check_many_rows(
     """Check a ``Many``'s child query and, for ``scalar=``, its column against the field."""
     _check_many_query(scope, name, relation, related)
     if relation.scalar is not None:
+        if isinstance(related._meta.pk, CompositePrimaryKey):  # a nested plan's own check says it
+            problem = COMPOSITE_KEY.format(model=related.__name__)
+            hint = "Load those rows with a query of their own."
+            scope.error(NOT_A_DTO, f"{scope.dto_name}.{name}: Many(scalar=...): {problem}.", hint)
+            return False
         try:
             column = resolve_path(related, relation.scalar, scope.plan)
         except PlanError as exc:

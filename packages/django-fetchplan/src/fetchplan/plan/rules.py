@@ -8,12 +8,13 @@ message naming the plan and its declaration site; nothing here raises on a bad p
 from collections.abc import Collection
 from typing import Any
 
-from django.db.models import F, Model
+from django.db.models import CompositePrimaryKey, F, Model
 from django.db.models.expressions import BaseExpression
 
 from fetchplan.plan.check_ids import BAD_SOURCE, NOT_A_DTO, UNKNOWN_FIELD, WRONG_RELATION
 from fetchplan.plan.declare import Load, Many, One, Plan
 from fetchplan.plan.dto_kinds import field_types, is_dto_class
+from fetchplan.plan.errors import COMPOSITE_KEY
 from fetchplan.plan.field_rules import check_column, check_expression
 from fetchplan.plan.findings import Findings, Scope
 from fetchplan.plan.inference import infer_relations
@@ -76,6 +77,8 @@ def _check_classes(scope: Scope) -> bool:
         problems.append(f"its model {model!r} is not a Django model class")
     elif model._meta.abstract:
         problems.append(f"its model {model.__name__} is abstract (it has no table)")
+    elif isinstance(model._meta.pk, CompositePrimaryKey):
+        problems.append(COMPOSITE_KEY.format(model=model.__name__))
     if not is_dto_class(dto):
         problems.append(f"its DTO {dto!r} is neither a pydantic model nor a NamedTuple")
     if problems:

@@ -17,6 +17,7 @@ from fetchplan.plan.checks import (
     BAD_PATH,
     NESTED_EXPRESSION,
     NO_SOURCE,
+    NOT_A_DTO,
     RELATION_NOT_LOADED,
     TYPE_MISMATCH,
     UNKNOWN_FIELD,
@@ -105,6 +106,47 @@ def test_e002_generic_relations() -> None:
     (error,) = check_plan(through_a_path)
     assert error.id == BAD_PATH
     assert "'target' is a GenericForeignKey, which plans cannot follow" in error.msg
+
+
+@isolate_apps("fetchplan_tests.testapp")
+def test_e008_composite_primary_keys() -> None:
+    """A model with a composite primary key is refused, as a plan's model and as the related
+    model of a ``Many(scalar=...)``.
+
+    Catches: running such a plan, whose ``pk`` column expands to several columns and shifted
+    every value after it (``label`` held a number, the next field the label), silently.
+    """
+
+    class Shelf(models.Model):  # noqa: DJ008 (never printed)
+        name = models.CharField(max_length=50)
+
+        class Meta:
+            app_label = "testapp"
+
+    class Slot(models.Model):  # noqa: DJ008 (never printed)
+        pk = models.CompositePrimaryKey("shelf", "number")
+        shelf = models.ForeignKey(Shelf, on_delete=models.CASCADE, related_name="slots")
+        number = models.IntegerField()
+        label = models.CharField(max_length=50)
+
+        class Meta:
+            app_label = "testapp"
+
+    class SlotRow(DTO):
+        number: int
+        label: str
+
+    class ShelfLabels(DTO):
+        id: int
+        labels: tuple[str, ...]
+
+    (error,) = check_plan(Plan(Slot, SlotRow))
+    assert error.id == NOT_A_DTO
+    assert "its model Slot has a composite primary key" in error.msg
+    scalar = Plan(Shelf, ShelfLabels, relations={"labels": Many(scalar="label", source="slots")})
+    (error,) = check_plan(scalar)
+    assert error.id == NOT_A_DTO
+    assert "ShelfLabels.labels: Many(scalar=...): its model Slot has a composite" in error.msg
 
 
 def test_e003_type_mismatches() -> None:

@@ -2,9 +2,11 @@
 
 They cover every relation kind the engine supports: FK, nullable FK, self-FK, reverse FK
 (also one whose foreign key targets a unique field, not the primary key: ``Alias``),
+UUID and text primary keys (``Imprint``, ``Edition``), multi-table inheritance and a proxy,
 one-to-one and its reverse, many-to-many, and many-to-many through a model with extra fields.
 """
 
+import uuid
 from typing import override
 
 from django.db import models
@@ -136,3 +138,44 @@ class Alias(models.Model):
     @override
     def __str__(self) -> str:
         return f"{self.text} (alias of {self.label_id})"
+
+
+class Imprint(models.Model):
+    """A publisher's imprint, with a UUID primary key."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    name = models.CharField(max_length=50)
+
+    @override
+    def __str__(self) -> str:
+        return self.name
+
+
+class Edition(models.Model):
+    """An imprint's edition: a text primary key, and a default order with an expression
+    (``Many()`` without ``order_by`` follows it, nulls last)."""
+
+    code = models.CharField(max_length=20, primary_key=True)
+    imprint = models.ForeignKey(Imprint, on_delete=models.CASCADE, related_name="editions")
+    year = models.IntegerField(null=True)
+
+    class Meta:
+        ordering = [models.F("year").desc(nulls_last=True), "code"]
+
+    @override
+    def __str__(self) -> str:
+        return self.code
+
+
+class Anthology(Novel):
+    """A novel that collects others (multi-table inheritance: its own table, joined to
+    Novel's by ``novel_ptr``)."""
+
+    editor = models.CharField(max_length=100)
+
+
+class ClassicNovel(Novel):
+    """Novel, as a proxy model."""
+
+    class Meta:
+        proxy = True
