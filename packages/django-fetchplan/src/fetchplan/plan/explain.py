@@ -203,6 +203,10 @@ def _prefetch_queryset(edge: ManyEdge, owner: Node, alias: str) -> QuerySet[Any]
     a limit, and the child plan's joins and annotations.
     """
     parent = owner.model(pk=EXAMPLE_PARENT_ID)
+    for ancestor in owner.model._meta.get_parent_list():  # multi-table inheritance: a relation
+        ancestor_pk = ancestor._meta.pk  # declared on a parent model reads the parent's key
+        assert ancestor_pk is not None
+        setattr(parent, ancestor_pk.attname, EXAMPLE_PARENT_ID)
     parent._state.db = alias
     children = prefetch_queryset(edge, alias)
     manager: Any = getattr(parent, edge.accessor)

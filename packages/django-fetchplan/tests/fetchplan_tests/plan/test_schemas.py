@@ -28,11 +28,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model, QuerySet
-from fetchplan import DTO, Many, Plan, fetch_all, fetch_one, stream
+from django.test.utils import CaptureQueriesContext
+from fetchplan import DTO, Many, Plan, explain, fetch_all, fetch_one, stream
 from fetchplan.plan import compiled_sql, querysets
 
+from fetchplan_tests.plan.test_explain import shape
 from fetchplan_tests.testapp.factory import make_library
 from fetchplan_tests.testapp.models import (
     Alias,
@@ -298,6 +300,32 @@ def test_each_object_alone_equals_the_orm(name: str) -> None:
             for path in _paths():
                 got = fetch_one(plan, case.model._default_manager.all(), pk=obj.pk)
                 assert got == expected_of(obj), (plan.label, obj.pk, path)
+
+
+@pytest.mark.parametrize("few", [True, False], ids=["few-parents", "many-parents"])
+@pytest.mark.parametrize("name", CASES)
+def test_explain_shows_what_runs(name: str, few: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every statement ``explain()`` shows is the one that runs (as ``test_explain`` checks
+    for the test app's plans). Catches: an explanation still filtering the to_field level on
+    the key's column, or ordering by a model's expression otherwise than the run does."""
+    if not few:
+        monkeypatch.setattr(querysets, "FEW_PARENTS", 0)
+    case = _cases()[name]
+    case.make()
+    for plan, _ in _with_strategies(case):
+        for queryset in _selections(case.model).values():
+            explanation = explain(plan, queryset())
+            explained = [
+                shape((few and statement.few_parents_sql) or statement.sql)
+                for statement in explanation.statements
+            ]
+            with CaptureQueriesContext(connection) as captured:
+                fetch_all(plan, queryset())
+            executed = [shape(query["sql"]) for query in captured.captured_queries]
+            if plan.strategy == "values":
+                assert executed == explained, plan.label
+            else:  # Prefetch runs the levels in its own order: the same statements
+                assert sorted(executed) == sorted(explained), plan.label
 
 
 def test_every_case_has_children_to_load() -> None:
