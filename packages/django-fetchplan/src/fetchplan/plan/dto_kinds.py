@@ -1,9 +1,11 @@
 """What the engine needs to know about a DTO class, for pydantic models and NamedTuples alike.
 
-How a DTO is built (:class:`BuildKind`): a NamedTuple by position; a plain pydantic DTO of a
-proven plan without validation; any other pydantic DTO *validated* from a dict of field
-values (types are coerced and checked, nested DTO instances are kept as they are, so
-identity survives). The values strategy generates its row builders from this
+How a DTO is built (:class:`BuildKind`): a NamedTuple of a proven plan by position; a plain
+pydantic DTO of a proven plan without validation; any other DTO *validated* by pydantic from a
+dict of field values (types are coerced and checked; nested pydantic DTO instances are kept as
+they are, so identity survives). A NamedTuple of a plan the checks could not prove (a
+``Literal`` field, say) is validated too: built by position, it would hold whatever the column
+gave, whatever its annotation says. The values strategy generates its row builders from this
 (``fetchplan.plan.row_builders``); the instances strategy builds from dicts.
 """
 
@@ -33,9 +35,9 @@ def is_dto_class(value: object) -> bool:
 class BuildKind(Enum):
     """How the engine builds one DTO class."""
 
-    TUPLE = "NamedTuple, by position"
+    TUPLE = "NamedTuple of a proven plan, by position"
     TRUSTED = "plain pydantic DTO of a proven plan, without validation"
-    VALIDATED = "pydantic DTO, validated"
+    VALIDATED = "any other DTO, validated by pydantic"
 
 
 def build_kind(dto: type[Any], *, trusted: bool) -> BuildKind:
@@ -44,7 +46,7 @@ def build_kind(dto: type[Any], *, trusted: bool) -> BuildKind:
     kind = _build_kinds.get(key)
     if kind is None:
         if not is_pydantic(dto):
-            kind = BuildKind.TUPLE
+            kind = BuildKind.TUPLE if trusted else BuildKind.VALIDATED
         else:
             kind = BuildKind.TRUSTED if trusted and is_plain(dto) else BuildKind.VALIDATED
         _build_kinds[key] = kind
@@ -102,7 +104,7 @@ def _make_list_builder(
             return [construct(row) for row in rows]
 
         return build_trusted
-    if is_pydantic(dto):
+    if build_kind(dto, trusted=trusted) is BuildKind.VALIDATED:
         adapter: TypeAdapter[list[Any]] = TypeAdapter(list[dto])  # type: ignore[valid-type]  # DTO class known only at runtime
         return adapter.validate_python
     make = dto
@@ -127,6 +129,9 @@ def _make_one_builder(dto: type[Any], *, trusted: bool) -> Callable[[dict[str, A
     if is_pydantic(dto):
         validate: Callable[[dict[str, Any]], Any] = dto.model_validate
         return validate
+    if build_kind(dto, trusted=trusted) is BuildKind.VALIDATED:
+        one: TypeAdapter[Any] = TypeAdapter(dto)
+        return one.validate_python
     make = dto
 
     def build_tuple(row: dict[str, Any]) -> Any:

@@ -8,11 +8,12 @@ positional call per row, with every column's position a constant.
 
 What a builder makes depends on the DTO (see ``dto_kinds.build_kind``):
 
-- a NamedTuple: built by position, ``tuple.__new__(DTO, (row[0], row[3], ...))``;
+- a NamedTuple of a proven plan: built by position, ``tuple.__new__(DTO, (row[0], ...))``;
 - a plain pydantic DTO of a proven plan: built without validation, its ``__dict__`` one dict
   literal in the DTO's declared field order (so ``model_dump()`` keeps that order) and one
   ``fields_set`` shared by every instance of the class (frozen DTOs never change it);
-- any other pydantic DTO: the builder returns the field dict, and pydantic validates it.
+- any other DTO (a NamedTuple of an unproven plan too): the builder returns the field dict,
+  and pydantic validates it.
 
 A builder is made per fetch from its node's generated factory, which binds what changes
 between fetches: the children grouped by parent key, and the identity map of the fetch.
@@ -28,7 +29,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from fetchplan.plan.compile import Node
-from fetchplan.plan.dto_kinds import BuildKind, build_kind, field_types, trusted_constructor
+from fetchplan.plan.dto_kinds import (
+    BuildKind,
+    build_kind,
+    field_types,
+    one_builder,
+    trusted_constructor,
+)
 
 Row = Sequence[Any]
 RowBuilder = Callable[[Row], Any]
@@ -130,5 +137,5 @@ def dto_namespace(node: Node, kind: BuildKind) -> dict[str, Any]:
     if kind is BuildKind.TRUSTED:
         namespace["_construct"] = trusted_constructor(dto)
     elif kind is BuildKind.VALIDATED:
-        namespace["_validate_one"] = dto.model_validate
+        namespace["_validate_one"] = one_builder(dto, trusted=False)
     return namespace

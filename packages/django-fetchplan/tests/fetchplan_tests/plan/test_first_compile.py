@@ -7,13 +7,24 @@ them and a DTO holding a value of the wrong type.
 
 import sys
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 import pytest
 from django.db import connection
 from django.db.models import Count, F, Func, IntegerField, JSONField, Value
 from django.test.utils import CaptureQueriesContext
-from fetchplan import Many, One, Plan, PlanError, explain, fetch_all, fetch_first, fetch_one, stream
+from fetchplan import (
+    Many,
+    One,
+    Plan,
+    PlanError,
+    Strategy,
+    explain,
+    fetch_all,
+    fetch_first,
+    fetch_one,
+    stream,
+)
 from fetchplan.dto import DTO, NotLoaded
 from fetchplan.plan import field_rules, rules, validate
 from fetchplan.plan.check_ids import NO_SOURCE, TYPE_MISMATCH
@@ -158,6 +169,53 @@ def test_unproven_fields_are_validated_when_built() -> None:
     assert numbers.exists()
     with pytest.raises(ValidationError, match="literal_error"):
         fetch_all(Plan(Chapter, NumberLiteral), numbers)
+
+
+class WordsAsFloatTuple(NamedTuple):
+    id: int
+    words: float
+
+
+class NumberLiteralTuple(NamedTuple):
+    id: int
+    number: Literal[1, 2]
+
+
+class NovelLiteralChapters(NamedTuple):
+    id: int
+    chapters: tuple[NumberLiteralTuple, ...]
+
+
+@pytest.mark.parametrize("strategy", list(Strategy))
+def test_namedtuples_of_unproven_plans_are_validated_too(strategy: Strategy) -> None:
+    """A NamedTuple is built by position, with no validation, only for a proven plan.
+
+    Catches: a NamedTuple of an unproven plan built by position (it held ``number=5`` in a
+    ``Literal[1, 2]`` field, and an int in a ``float`` one), in ``fetch_all``, ``stream()``,
+    ``fetch_one`` and a to-many level.
+    """
+    make_library(writers=3)
+    as_float = Plan(Chapter, WordsAsFloatTuple).with_strategy(strategy)
+    assert not as_float.compiled().trusted
+    chapters = fetch_all(as_float, Chapter.objects.all())
+    assert chapters
+    assert all(type(chapter.words) is float for chapter in chapters)
+    assert type(fetch_one(as_float, Chapter.objects.all(), pk=chapters[0].id).words) is float
+    low, high = Chapter.objects.filter(number__in=[1, 2]), Chapter.objects.filter(number__gte=3)
+    assert low.exists()
+    assert high.exists()
+    literal = Plan(Chapter, NumberLiteralTuple).with_strategy(strategy)
+    assert {chapter.number for chapter in fetch_all(literal, low)} <= {1, 2}
+    with pytest.raises(ValidationError, match="literal_error"):
+        fetch_all(literal, high)
+    if strategy is Strategy.VALUES:
+        with pytest.raises(ValidationError, match="literal_error"):
+            list(stream(literal, high))
+    nested = Plan(
+        Novel, NovelLiteralChapters, relations={"chapters": Many(literal, order_by=("number",))}
+    ).with_strategy(strategy)
+    with pytest.raises(ValidationError, match="literal_error"):
+        fetch_all(nested, Novel.objects.filter(chapters__number__gte=3).distinct())
 
 
 class ShortChapter(DTO):
