@@ -2,6 +2,7 @@
 
 import datetime
 import decimal
+import enum
 import types
 import typing
 import uuid
@@ -35,6 +36,8 @@ def accepts(declared: Any, actual: type) -> bool:
     """Return True if a field declared ``declared`` can hold a column value of ``actual``."""
     if not isinstance(declared, type):
         return True  # Literal, Annotated, TypeVar...: not judged here
+    if issubclass(declared, enum.Enum):
+        return True  # TextChoices, IntEnum...: not judged here either (nor by the mypy plugin)
     if declared is float and actual is int:
         return True
     if declared is datetime.date and actual is datetime.datetime:

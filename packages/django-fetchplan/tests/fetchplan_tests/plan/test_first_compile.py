@@ -7,6 +7,7 @@ them and a DTO holding a value of the wrong type.
 
 import sys
 from collections.abc import Callable
+from enum import IntEnum
 from typing import Annotated, Any, Literal, NamedTuple
 
 import pytest
@@ -216,6 +217,43 @@ def test_namedtuples_of_unproven_plans_are_validated_too(strategy: Strategy) -> 
     ).with_strategy(strategy)
     with pytest.raises(ValidationError, match="literal_error"):
         fetch_all(nested, Novel.objects.filter(chapters__number__gte=3).distinct())
+
+
+class Number(IntEnum):
+    ONE = 1
+    TWO = 2
+
+
+class NumberEnum(DTO):
+    id: int
+    number: Number
+
+
+class NumberEnumTuple(NamedTuple):
+    id: int
+    number: Number | None
+
+
+@pytest.mark.parametrize("strategy", list(Strategy))
+@pytest.mark.parametrize("dto", [NumberEnum, NumberEnumTuple])
+def test_an_enum_field_takes_its_members_from_the_column(
+    dto: type[NumberEnum | NumberEnumTuple], strategy: Strategy
+) -> None:
+    """An enum (``TextChoices``, ``IntEnum``...) over a column of its values' type passes the
+    checks (the mypy plugin does not judge enums either), and the DTO is validated: it holds
+    members, and a value that is none is a validation error, never a plain int.
+
+    Catches: refusing the plan (E003, as before), and building it without validation.
+    """
+    make_library(writers=3)
+    plan = Plan(Chapter, dto).with_strategy(strategy)
+    assert not plan.compiled().trusted
+    low, high = Chapter.objects.filter(number__in=[1, 2]), Chapter.objects.filter(number__gte=3)
+    got = fetch_all(plan, low)
+    assert got
+    assert all(type(chapter.number) is Number for chapter in got)
+    with pytest.raises(ValidationError, match="enum"):
+        fetch_all(plan, high)
 
 
 class ShortChapter(DTO):
