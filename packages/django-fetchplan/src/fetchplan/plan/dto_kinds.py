@@ -143,11 +143,13 @@ def _make_one_builder(dto: type[Any], *, trusted: bool) -> Callable[[dict[str, A
 def is_plain(dto: type[BaseModel]) -> bool:
     """Return True if building ``dto`` needs nothing but its field values.
 
-    That is: no validators, no private attributes, no ``model_post_init``, and no field
+    That is: no validators, no private attributes, no ``model_post_init``, no field
     metadata (``Annotated[int, Field(gt=0)]`` constraints and ``AfterValidator``s live there,
-    not among the decorators). Such a DTO filled by a plan can skip validation safely once the
-    plan passed its checks at first compile: every field has a source, and each value's type
-    is exactly the field's (fetchplan.E001, E003; ``fetchplan.plan.validate``).
+    not among the decorators), and no ``extra="allow"`` (its instances each need their own
+    dict of extra fields, where the trusted constructor leaves None). Such a DTO filled by a
+    plan can skip validation safely once the plan passed its checks at first compile: every
+    field has a source, and each value's type is exactly the field's (fetchplan.E001, E003;
+    ``fetchplan.plan.validate``).
     """
     decorators = dto.__pydantic_decorators__
     return not (
@@ -158,6 +160,7 @@ def is_plain(dto: type[BaseModel]) -> bool:
         or dto.__private_attributes__
         or dto.__pydantic_post_init__
         or any(info.metadata for info in dto.model_fields.values())
+        or dto.model_config.get("extra") == "allow"
     )
 
 

@@ -32,7 +32,7 @@ from fetchplan.plan.check_ids import NO_SOURCE, TYPE_MISMATCH
 from fetchplan.plan.errors import IN_NESTED_PLAN
 from fetchplan.plan.findings import Findings
 from fetchplan.plan.registry import is_registered
-from pydantic import AfterValidator, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from fetchplan_tests.testapp import plans
 from fetchplan_tests.testapp.dtos import WriterRef
@@ -254,6 +254,29 @@ def test_an_enum_field_takes_its_members_from_the_column(
     assert all(type(chapter.number) is Number for chapter in got)
     with pytest.raises(ValidationError, match="enum"):
         fetch_all(plan, high)
+
+
+class OpenChapter(BaseModel):
+    """Not frozen, and takes extra fields: each instance needs its own dict of them."""
+
+    model_config = ConfigDict(extra="allow")
+    id: int
+    words: int
+
+
+def test_a_dto_that_allows_extra_fields_gets_its_own_dict_of_them() -> None:
+    """Catches: building it with the trusted constructor (``model_extra`` None, unlike a
+    validated instance's ``{}``; sharing one dict would leak an extra field set on one DTO
+    into every other)."""
+    make_library(writers=1)
+    first, second = fetch_all(Plan(Chapter, OpenChapter), Chapter.objects.order_by("pk")[:2])
+    assert first.model_extra == {}
+    first.note = "mine"  # type: ignore[attr-defined]  # an extra field, of this instance only
+    assert first.model_extra == {"note": "mine"}
+    assert second.model_extra == {}
+    assert first == OpenChapter.model_validate(
+        {"id": first.id, "words": first.words, "note": "mine"}
+    )
 
 
 class ShortChapter(DTO):
