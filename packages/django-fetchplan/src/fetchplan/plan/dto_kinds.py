@@ -145,11 +145,13 @@ def is_plain(dto: type[BaseModel]) -> bool:
 
     That is: no validators, no private attributes, no ``model_post_init``, no field
     metadata (``Annotated[int, Field(gt=0)]`` constraints and ``AfterValidator``s live there,
-    not among the decorators), and no ``extra="allow"`` (its instances each need their own
-    dict of extra fields, where the trusted constructor leaves None). Such a DTO filled by a
-    plan can skip validation safely once the plan passed its checks at first compile: every
-    field has a source, and each value's type is exactly the field's (fetchplan.E001, E003;
-    ``fetchplan.plan.validate``).
+    not among the decorators), no ``extra="allow"`` (its instances each need their own
+    dict of extra fields, where the trusted constructor leaves None), and no configuration
+    that changes or refuses values when validating (``str_strip_whitespace``,
+    ``str_max_length``, ``allow_inf_nan=False``...: :data:`VALUE_SETTINGS`). Such a DTO
+    filled by a plan can skip validation safely once the plan passed its checks at first
+    compile: every field has a source, and each value's type is exactly the field's
+    (fetchplan.E001, E003; ``fetchplan.plan.validate``).
     """
     decorators = dto.__pydantic_decorators__
     return not (
@@ -161,7 +163,23 @@ def is_plain(dto: type[BaseModel]) -> bool:
         or dto.__pydantic_post_init__
         or any(info.metadata for info in dto.model_fields.values())
         or dto.model_config.get("extra") == "allow"
+        or dto.model_config.get("allow_inf_nan", True) is False
+        or any(dto.model_config.get(setting) for setting in VALUE_SETTINGS)
     )
+
+
+VALUE_SETTINGS = (
+    "str_strip_whitespace",
+    "str_to_lower",
+    "str_to_upper",
+    "str_min_length",
+    "str_max_length",
+    "use_enum_values",
+    "coerce_numbers_to_str",
+    "val_temporal_unit",
+)
+"""pydantic settings (``model_config``) that, when set, change or refuse a value as it is
+validated: a DTO with any of them is always validated."""
 
 
 def shared_fields_set(dto: type[BaseModel]) -> set[str]:

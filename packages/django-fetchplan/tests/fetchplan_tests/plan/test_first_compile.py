@@ -279,6 +279,37 @@ def test_a_dto_that_allows_extra_fields_gets_its_own_dict_of_them() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        (ConfigDict(str_to_upper=True), lambda title: title.upper()),
+        (ConfigDict(str_max_length=3), ValidationError),
+        (ConfigDict(str_to_lower=True), lambda title: title.lower()),
+    ],
+    ids=["str_to_upper", "str_max_length", "str_to_lower"],
+)
+def test_a_dto_configured_to_change_values_is_validated(setting: ConfigDict, expected: Any) -> None:
+    """``model_config`` settings that change or refuse values apply to engine-built DTOs too.
+
+    Catches: the trusted constructor for such a DTO (titles kept as they are, longer than the
+    DTO allows).
+    """
+    make_library(writers=1)
+    config = ConfigDict(frozen=True)
+    config.update(setting)
+    namespace = {"__annotations__": {"title": str}, "model_config": config}
+    dto: type[BaseModel] = type("Titled", (BaseModel,), namespace)
+    novels = Novel.objects.order_by("pk")
+    plan: Plan[Novel, BaseModel] = Plan(Novel, dto)
+    if expected is ValidationError:
+        with pytest.raises(ValidationError, match="at most 3 characters"):
+            fetch_all(plan, novels)
+        return
+    titles = [expected(title) for title in novels.values_list("title", flat=True)]
+    assert [novel.title for novel in fetch_all(plan, novels)] == titles
+    assert titles != list(novels.values_list("title", flat=True))
+
+
 class ShortChapter(DTO):
     id: int
     words: Annotated[int, Field(lt=1000)]  # a constraint the checks cannot prove
