@@ -306,7 +306,7 @@ def test_a_dto_configured_to_change_values_is_validated(setting: ConfigDict, exp
             fetch_all(plan, novels)
         return
     titles = [expected(title) for title in novels.values_list("title", flat=True)]
-    assert [novel.title for novel in fetch_all(plan, novels)] == titles
+    assert [novel.model_dump()["title"] for novel in fetch_all(plan, novels)] == titles
     assert titles != list(novels.values_list("title", flat=True))
 
 
