@@ -321,6 +321,10 @@ def check_relation(target: Target, name: str, annotation: Type, call: CallExpr) 
             PLAN_RELATION,
         )
         return
+    why = schema.unfollowable(field)
+    if why is not None:
+        target.fail(f"{kind}() fills {dto_field}, but {why}", call, PLAN_RELATION)
+        return
     to_one = schema.is_to_one(field)
     if (kind == "One") != to_one and call.callee.fullname == LOAD:
         actual, shape = ("to-one", "X or X | None") if to_one else ("to-many", "tuple[X, ...]")
@@ -422,6 +426,11 @@ def check_many_path(
                 call,
                 PLAN_PATH,
             )
+            return
+        why = schema.unfollowable(field)
+        if why is not None:
+            message = f"{kind}() fills {dto_field} through {source!r}, but {why}"
+            target.fail(message, call, PLAN_PATH)
             return
         to_many = to_many or bool(field.one_to_many or field.many_to_many)
         current = field.related_model

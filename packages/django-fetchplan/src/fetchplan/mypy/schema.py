@@ -53,6 +53,17 @@ def get_field(model: Any, name: str) -> Any:
         return None
 
 
+def unfollowable(field: Any) -> str | None:
+    """Return why a plan cannot follow relation ``field`` (a generic one), or None.
+
+    The run-time rule (``fetchplan.plan.paths.unfollowable``); a ``GenericForeignKey`` has no
+    related model, so following it would leave the plugin nowhere to look.
+    """
+    from fetchplan.plan.paths import unfollowable as why_not
+
+    return why_not(field) if field.is_relation else None
+
+
 def is_to_one(field: Any) -> bool:
     """Return True for a FK or one-to-one field, either direction."""
     return bool(field.many_to_one or field.one_to_one)
@@ -87,6 +98,9 @@ def resolve_path(model: Any, path: str) -> Resolved | str:
         field = get_field(current, part)
         if field is None:
             return f"{current.__name__} has no field or relation {part!r} (path {path!r})"
+        why = unfollowable(field)
+        if why is not None:
+            return f"path {path!r}: {why}"
         if is_reverse(field) or getattr(field, "null", False):
             nullable = True
         if i < len(parts) - 1:
@@ -111,6 +125,9 @@ def lookup_exists(model: Any, path: str) -> str | None:
         field = get_field(current, part)
         if field is None:
             return f"{current.__name__} has no field or relation {part!r}"
+        why = unfollowable(field)
+        if why is not None:
+            return why
         if field.is_relation:
             current = field.related_model
     return None

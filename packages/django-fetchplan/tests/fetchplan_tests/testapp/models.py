@@ -3,12 +3,15 @@
 They cover every relation kind the engine supports: FK, nullable FK, self-FK, reverse FK
 (also one whose foreign key targets a unique field, not the primary key: ``Alias``),
 UUID and text primary keys (``Imprint``, ``Edition``), multi-table inheritance and a proxy,
+and generic relations, which plans refuse (``Remark``, ``Label.remarks``),
 one-to-one and its reverse, many-to-many, and many-to-many through a model with extra fields.
 """
 
 import uuid
 from typing import override
 
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 
@@ -55,10 +58,25 @@ class Profile(models.Model):
         return f"profile of writer {self.writer_id}"
 
 
+class Remark(models.Model):
+    """A remark on any object (a generic foreign key): plans refuse to follow it
+    (``fetchplan.E002``, and the mypy plugin's ``plan-path`` / ``plan-relation``)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    text = models.CharField(max_length=100)
+
+    @override
+    def __str__(self) -> str:
+        return self.text
+
+
 class Label(models.Model):
     """A tag on novels (many-to-many)."""
 
     name = models.CharField(max_length=50, unique=True)
+    remarks = GenericRelation(Remark)  # no column: a generic relation, which plans refuse
 
     class Meta:
         ordering = ["name"]

@@ -265,6 +265,64 @@ SNIPPETS = {
         B = Plan(Novel, Loose, fields={"writer_name": Count("chapters")})  # run time judges it
         C = Plan(Novel, Loose, fields={**SOURCES})
     """,
+    "schema_variants_pass": """
+        import uuid
+        from fetchplan_tests.testapp.models import Anthology, ClassicNovel, Imprint, Label
+
+        class Aliases(DTO):
+            id: int
+            aliases: tuple[str, ...]  # a foreign key to Label.name (to_field)
+
+        class EditionLine(DTO):
+            code: str
+            year: int | None
+
+        class Editions(DTO):
+            id: uuid.UUID
+            editions: tuple[EditionLine, ...]  # Meta.ordering with an expression
+
+        class AnthologyRow(DTO):
+            id: int
+            title: str
+            editor: str
+            writer_name: str
+
+        ALIASES = Plan(Label, Aliases, relations={"aliases": Many(scalar="text")})
+        EDITIONS = Plan(Imprint, Editions, relations={"editions": Many()})
+        ANTHOLOGIES = Plan(Anthology, AnthologyRow, fields={"writer_name": "writer__name"})
+        class ClassicRow(DTO):
+            id: int
+            title: str
+            labels: tuple[str, ...]
+
+        CLASSICS = Plan(ClassicNovel, ClassicRow, relations={"labels": Many(scalar="name")})
+    """,
+    "generic_relations_are_refused": """
+        from fetchplan_tests.testapp.models import Label, Remark
+
+        class RemarkText(DTO):
+            text: str
+
+        class LabelRemarks(DTO):
+            id: int
+            remarks: tuple[RemarkText, ...]
+
+        class RemarkTarget(DTO):
+            text: str
+            target_id: int
+
+        class NovelRemarks(DTO):
+            id: int
+            remarks: tuple[str, ...]
+
+        BAD = Plan(Label, LabelRemarks, relations={"remarks": Many()})  # E: plan-relation
+        PATH = Plan(Remark, RemarkTarget, fields={"target_id": "target__id"})  # E: plan-path
+        VIA = Plan(
+            Novel,
+            NovelRemarks,
+            relations={"remarks": Many(scalar="text", source="labels__remarks")},  # E: plan-path
+        )
+    """,
     "field_type_does_not_accept_the_column": """
         class Dto(DTO):
             id: int
@@ -465,7 +523,20 @@ SNIPPETS = {
 }
 
 # The full text of each error, in line order, for the snippets that expect errors.
+_GENERIC = (
+    "which plans cannot follow (they follow foreign keys, one-to-one and many-to-many "
+    "relations and their reverses, not generic relations or multi-column foreign objects); "
+    "load those rows with a plan over their own model"
+)
+
 MESSAGES = {
+    "generic_relations_are_refused": [
+        f"Many() fills LabelRemarks.remarks, but 'remarks' is a GenericRelation, {_GENERIC}",
+        f"RemarkTarget.target_id: path 'target__id': 'target' is a GenericForeignKey, {_GENERIC}; "
+        "fix the path in fields=",
+        "Many() fills NovelRemarks.remarks through 'labels__remarks', but 'remarks' is a "
+        f"GenericRelation, {_GENERIC}",
+    ],
     "field_type_does_not_accept_the_column": [
         'Dto.title: column \'title\' holds "str", the field is "int". Change the field\'s type '
         "(X | None when the source can be NULL) or its source"
