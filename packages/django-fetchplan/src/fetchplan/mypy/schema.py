@@ -125,9 +125,8 @@ def lookup_exists(model: Any, path: str) -> str | None:
         field = get_field(current, part)
         if field is None:
             return f"{current.__name__} has no field or relation {part!r}"
-        why = unfollowable(field)
-        if why is not None:
-            return why
+        if field.is_relation and field.related_model is None:  # a GenericForeignKey
+            return f"{part!r} is a {type(field).__name__}, which order_by cannot follow"
         if field.is_relation:
             current = field.related_model
     return None

@@ -322,6 +322,15 @@ SNIPPETS = {
             NovelRemarks,
             relations={"remarks": Many(scalar="text", source="labels__remarks")},  # E: plan-path
         )
+        ORDER = Plan(
+            Novel,
+            NovelRemarks,
+            relations={
+                "remarks": Many(
+                    scalar="name", source="labels", order_by=("remarks__target__x",)  # E: plan-path
+                )
+            },
+        )
     """,
     "field_type_does_not_accept_the_column": """
         class Dto(DTO):
@@ -536,6 +545,8 @@ MESSAGES = {
         "fix the path in fields=",
         "Many() fills NovelRemarks.remarks through 'labels__remarks', but 'remarks' is a "
         f"GenericRelation, {_GENERIC}",
+        "Many() filling NovelRemarks.remarks orders Label rows by 'remarks__target__x': 'target' "
+        "is a GenericForeignKey, which order_by cannot follow. Name fields of Label in order_by=",
     ],
     "field_type_does_not_accept_the_column": [
         'Dto.title: column \'title\' holds "str", the field is "int". Change the field\'s type '
