@@ -505,6 +505,17 @@ def check_order_by(
                 item,
                 PLAN_PATH,
             )
+            continue
+        hop = schema.to_many_hop(related, bare)
+        if hop is not None:
+            target.fail(
+                f"Many() filling {dto_field} orders {related.__name__} rows by {item.value!r}, "
+                f"which goes through the to-many relation {hop!r}: each row would come once "
+                f"per related row. Order by columns of {related.__name__} or through its "
+                "to-one relations",
+                item,
+                PLAN_PATH,
+            )
 
 
 def check_scalar(target: Target, name: str, element: Type, related: Any, scalar: StrExpr) -> None:

@@ -64,6 +64,14 @@ def unfollowable(field: Any) -> str | None:
     return why_not(field) if field.is_relation else None
 
 
+def to_many_hop(model: Any, path: str) -> str | None:
+    """Return the first to-many relation ordering path ``path`` crosses (the run-time rule,
+    ``fetchplan.plan.paths.to_many_hop``), or None."""
+    from fetchplan.plan.paths import to_many_hop as hop
+
+    return hop(model, path)
+
+
 def is_to_one(field: Any) -> bool:
     """Return True for a FK or one-to-one field, either direction."""
     return bool(field.many_to_one or field.one_to_one)

@@ -46,6 +46,28 @@ def unfollowable(field: Any) -> str | None:
     )
 
 
+def to_many_hop(model: type[Model], path: str) -> str | None:
+    """Return the first to-many relation that ordering path ``path`` crosses from ``model``.
+
+    Ordering by ``labels__name`` joins every label of a row, so each row comes once per label
+    (the ORM does the same): a ``Many()`` ordered that way repeats its children. None when the
+    path crosses none, or ends early at a name that is not a relation (a transform such as
+    ``published__year``; a missing name is the other checks' to report).
+    """
+    current = model
+    for part in path.split("__"):
+        try:
+            field: Any = current._meta.get_field(pk_name(current) if part == "pk" else part)
+        except FieldDoesNotExist:
+            return None
+        if not field.is_relation or field.related_model is None:
+            return None
+        if field.one_to_many or field.many_to_many:
+            return part
+        current = field.related_model
+    return None
+
+
 def pk_name(model: type[Model]) -> str:
     """Return the name of ``model``'s primary key field."""
     pk = model._meta.pk

@@ -21,8 +21,8 @@ from fetchplan.plan.errors import COMPOSITE_KEY, PlanError
 from fetchplan.plan.field_rules import check_scalar
 from fetchplan.plan.findings import Scope
 from fetchplan.plan.inference import needs_inference
-from fetchplan.plan.paths import many_path, resolve_path, unfollowable
-from fetchplan.plan.through import names_through, through_link, through_order
+from fetchplan.plan.paths import many_path, resolve_path, to_many_hop, unfollowable
+from fetchplan.plan.through import THROUGH, names_through, through_link, through_order
 from fetchplan.plan.through_rules import check_through
 from fetchplan.plan.type_rules import dto_types, tuple_element, union_args
 
@@ -152,6 +152,19 @@ def _check_many_query(scope: Scope, name: str, relation: Many, related: type[Mod
             f"Name fields of {related.__name__} in filter= and order_by= "
             "(through its relations: 'author__name').",
         )
+        return
+    for order in relation.order_by:
+        bare = order.removeprefix("-")
+        hop = None if bare.startswith(THROUGH) else to_many_hop(related, bare)
+        if hop is not None:
+            scope.error(
+                BAD_MANY_QUERY,
+                f"Many() filling {scope.dto_name}.{name} orders {related.__name__} rows by "
+                f"{order!r}, which goes through the to-many relation {hop!r}: each row would "
+                "come once per related row.",
+                f"Order by columns of {related.__name__} or through its to-one relations "
+                "(a through model's column as 'through__<column>').",
+            )
 
 
 def _wrong_relation(

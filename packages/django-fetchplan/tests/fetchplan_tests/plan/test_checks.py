@@ -14,6 +14,7 @@ from django.test.utils import isolate_apps
 from fetchplan import Many, One, Plan
 from fetchplan.dto import DTO, NotLoaded
 from fetchplan.plan.checks import (
+    BAD_MANY_QUERY,
     BAD_PATH,
     NESTED_EXPRESSION,
     NO_SOURCE,
@@ -64,6 +65,22 @@ def test_e002_bad_paths() -> None:
     assert ids(Plan(Novel, TitleOnly, relations={"title": Many(scalar="x", source="nope")})) == [
         BAD_PATH
     ]
+
+
+def test_e009_ordering_through_a_to_many_relation() -> None:
+    """Catches: a Many() ordered across a to-many relation, which repeats each child once per
+    related row (a writer's 3 novels came 6 times ordered by their labels' names)."""
+
+    class WriterNovels(DTO):
+        id: int
+        novels: tuple[TitleOnly, ...]
+
+    repeating = Plan(Writer, WriterNovels, relations={"novels": Many(order_by=("labels__name",))})  # type: ignore[plan-path]
+    (error,) = check_plan(repeating)
+    assert error.id == BAD_MANY_QUERY
+    assert "goes through the to-many relation 'labels'" in error.msg
+    to_one = Plan(Writer, WriterNovels, relations={"novels": Many(order_by=("-writer__name",))})
+    assert check_plan(to_one) == []
 
 
 @isolate_apps("fetchplan_tests.testapp")

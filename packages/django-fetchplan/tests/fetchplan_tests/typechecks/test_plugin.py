@@ -332,6 +332,20 @@ SNIPPETS = {
             },
         )
     """,
+    "ordering_through_a_to_many_relation": """
+        class NovelLine(DTO):
+            title: str
+
+        class WriterNovels(DTO):
+            id: int
+            novels: tuple[NovelLine, ...]
+
+        BAD = Plan(
+            Writer,
+            WriterNovels,
+            relations={"novels": Many(order_by=("-labels__name", "title"))},  # E: plan-path
+        )
+    """,
     "field_type_does_not_accept_the_column": """
         class Dto(DTO):
             id: int
@@ -539,6 +553,11 @@ _GENERIC = (
 )
 
 MESSAGES = {
+    "ordering_through_a_to_many_relation": [
+        "Many() filling WriterNovels.novels orders Novel rows by '-labels__name', which goes "
+        "through the to-many relation 'labels': each row would come once per related row. "
+        "Order by columns of Novel or through its to-one relations"
+    ],
     "generic_relations_are_refused": [
         f"Many() fills LabelRemarks.remarks, but 'remarks' is a GenericRelation, {_GENERIC}",
         f"RemarkTarget.target_id: path 'target__id': 'target' is a GenericForeignKey, {_GENERIC}; "
