@@ -54,14 +54,14 @@ def get_field(model: Any, name: str) -> Any:
 
 
 def unfollowable(field: Any) -> str | None:
-    """Return why a plan cannot follow relation ``field`` (a generic one), or None.
+    """Return why a plan cannot follow ``field`` (a generic relation), or None.
 
     The run-time rule (``fetchplan.plan.paths.unfollowable``); a ``GenericForeignKey`` has no
     related model, so following it would leave the plugin nowhere to look.
     """
     from fetchplan.plan.paths import unfollowable as why_not
 
-    return why_not(field) if field.is_relation else None
+    return why_not(field)
 
 
 def to_many_hop(model: Any, path: str) -> str | None:

@@ -27,7 +27,7 @@ def get_field(plan: Plan[Any, Any], model: type[Model], name: str) -> Any:
 
 
 def unfollowable(field: Any) -> str | None:
-    """Return why a plan cannot follow relation ``field``, or None if it can.
+    """Return why a plan cannot follow relation ``field``, or None if it can (or is a column).
 
     Plans follow foreign keys (one-to-one included), many-to-many relations and their
     reverses. Not a generic relation (contenttypes: ``GenericForeignKey``, ``GenericRelation``)
@@ -36,7 +36,7 @@ def unfollowable(field: Any) -> str | None:
     reverse lookup may even name another model's relation, mixing their rows.
     """
     relation = field.field if isinstance(field, ForeignObjectRel) else field
-    if isinstance(relation, ForeignKey | ManyToManyField):
+    if not field.is_relation or isinstance(relation, ForeignKey | ManyToManyField):
         return None
     return (
         f"{field.name!r} is a {type(field).__name__}, which plans cannot follow (they follow "
@@ -99,7 +99,7 @@ def resolve_path(model: type[Model], path: str, plan: Plan[Any, Any]) -> Any:
     for i, part in enumerate(parts):
         name = pk_name(current) if part == "pk" else part
         result = get_field(plan, current, name)
-        why = unfollowable(result) if result.is_relation else None
+        why = unfollowable(result)
         if why is not None:
             raise plan_error(plan, f"path {path!r}: {why}")
         if i < len(parts) - 1:

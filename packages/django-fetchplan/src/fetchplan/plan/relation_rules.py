@@ -42,7 +42,7 @@ def check_relation(scope: Scope, name: str, annotation: Any, relation: One | Man
             "Name an existing relation, or set source=.",
         )
         return False
-    why = unfollowable(model_field) if model_field.is_relation else None
+    why = unfollowable(model_field)
     if why is not None:
         scope.error(BAD_PATH, f"{scope.dto_name}.{name}: {why}.", "Remove the relation.")
         return False
